@@ -1,0 +1,1 @@
+"""Decoding media: sniffing types, images, videos, perceptual hashes, thumbnails."""

@@ -1,0 +1,1 @@
+"""What files say about themselves: EXIF, XMP, container tags, sidecars, file names."""
