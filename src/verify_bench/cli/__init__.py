@@ -1,0 +1,23 @@
+"""``verify-bench``: the command-line front end. Each command parses arguments and calls the core."""
+
+from __future__ import annotations
+
+import click
+
+from .. import __version__
+from . import case_cmds, demo_cmd, import_cmd, items_cmds
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="verify-bench")
+def main() -> None:
+    """Verify Bench: preserve, examine and re-check photos and videos as evidence."""
+
+
+for command in (
+    case_cmds.init, import_cmd.import_, items_cmds.items, items_cmds.show, case_cmds.log, case_cmds.verify,
+    demo_cmd.demo,
+):
+    main.add_command(command)
+
+__all__ = ["main"]

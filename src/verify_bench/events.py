@@ -1,0 +1,114 @@
+"""The event model: one append-only, hash-chained row per change.
+
+An event's hash is SHA-256 over :func:`canonical_bytes` of its fields, which
+include the previous event's hash. Changing, removing, inserting or reordering any
+event therefore changes every hash after it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import uuid
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from typing import Any
+
+GENESIS_HASH = "0" * 64
+
+#: Event kinds written by the foundation. Later features add their own.
+CASE_CREATED = "case.created"
+IMPORT_STARTED = "import.started"
+IMPORT_FINISHED = "import.finished"
+ITEM_IMPORTED = "item.imported"      # new bytes preserved in the store
+ITEM_SIGHTED = "item.sighted"        # the bytes were seen at a path / URL
+ITEM_ANALYSED = "item.analysed"      # what the parse worker found (or why it failed)
+FILE_REJECTED = "file.rejected"      # an input that could not be preserved at all, with the reason
+
+
+@dataclass(frozen=True)
+class Event:
+    seq: int
+    id: str
+    at: str
+    actor: str
+    kind: str
+    item_id: str | None
+    payload: dict[str, Any]
+    prev_hash: str
+    hash: str
+
+    @property
+    def payload_json(self) -> str:
+        return canonical_json(self.payload)
+
+
+def canonical_json(value: Any) -> str:
+    """Deterministic JSON: sorted keys, no spaces, UTF-8 text, no NaN."""
+    return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False, allow_nan=False)
+
+
+def canonical_bytes(
+    *, seq: int, id: str, at: str, actor: str, kind: str, item_id: str | None, payload: Any, prev_hash: str
+) -> bytes:
+    """The exact bytes an event hash covers (documented in docs/architecture.md)."""
+    record = {
+        "seq": seq,
+        "id": id,
+        "at": at,
+        "actor": actor,
+        "kind": kind,
+        "item_id": item_id,
+        "payload": payload,
+        "prev_hash": prev_hash,
+    }
+    return canonical_json(record).encode("utf-8")
+
+
+def event_hash(**fields: Any) -> str:
+    return hashlib.sha256(canonical_bytes(**fields)).hexdigest()
+
+
+def utc_now() -> str:
+    """Current UTC time as ISO 8601 with microseconds and a ``Z``."""
+    return datetime.now(timezone.utc).isoformat(timespec="microseconds").replace("+00:00", "Z")
+
+
+def new_event(
+    *, seq: int, actor: str, kind: str, item_id: str | None, payload: dict[str, Any], prev_hash: str,
+    at: str | None = None,
+) -> Event:
+    """Build the next event in the chain (not yet stored)."""
+    fields = {
+        "seq": seq,
+        "id": str(uuid.uuid4()),
+        "at": at or utc_now(),
+        "actor": actor,
+        "kind": kind,
+        "item_id": item_id,
+        # Round-trip through canonical JSON so the stored payload is exactly what was hashed.
+        "payload": json.loads(canonical_json(payload)),
+        "prev_hash": prev_hash,
+    }
+    return Event(hash=event_hash(**fields), **fields)
+
+
+def event_from_row(row: dict[str, Any]) -> Event:
+    return Event(
+        seq=row["seq"],
+        id=row["id"],
+        at=row["at"],
+        actor=row["actor"],
+        kind=row["kind"],
+        item_id=row["item_id"],
+        payload=json.loads(row["payload"]),
+        prev_hash=row["prev_hash"],
+        hash=row["hash"],
+    )
+
+
+def recompute_hash(event: Event) -> str:
+    return event_hash(
+        seq=event.seq, id=event.id, at=event.at, actor=event.actor, kind=event.kind,
+        item_id=event.item_id, payload=event.payload, prev_hash=event.prev_hash,
+    )

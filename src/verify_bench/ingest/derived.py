@@ -1,0 +1,38 @@
+"""Rebuildable files derived from originals: thumbnails and video keyframe strips."""
+
+from __future__ import annotations
+
+import os
+import uuid
+from pathlib import Path
+
+from ..media.analysis import Analysis
+
+THUMBS = "derived/thumbs"
+STRIPS = "derived/strips"
+
+
+def thumb_path(root: Path, sha256: str) -> Path:
+    return root / THUMBS / sha256[:2] / f"{sha256}.jpg"
+
+
+def strip_path(root: Path, sha256: str) -> Path:
+    return root / STRIPS / sha256[:2] / f"{sha256}.jpg"
+
+
+def write_derived(root: Path, sha256: str, analysis: Analysis) -> None:
+    if analysis.thumbnail_jpeg:
+        _write_atomic(thumb_path(root, sha256), analysis.thumbnail_jpeg)
+    if analysis.strip_jpeg:
+        _write_atomic(strip_path(root, sha256), analysis.strip_jpeg)
+
+
+def _write_atomic(path: Path, data: bytes) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{uuid.uuid4().hex}.tmp")
+    try:
+        tmp.write_bytes(data)
+        os.replace(tmp, path)
+    finally:
+        if tmp.exists():
+            tmp.unlink()

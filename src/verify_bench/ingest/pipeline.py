@@ -1,0 +1,280 @@
+"""Import files into a case: scan → preserve + parse (worker processes) → record (one writer).
+
+The parent process is the only writer. Workers preserve each file and then ask
+the writer to record it (``item.imported`` / ``item.sighted``) before they parse
+anything; the parse result (or the worker's fate: error, timeout, out of memory,
+crash) becomes ``item.analysed``. Events are committed in small batches; a kill
+loses at most the last uncommitted batch, and running the same import again
+resumes: files already sighted with the same path, size and mtime are skipped.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import time
+import uuid
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any
+
+from .. import events as ev
+from ..case import Case
+from ..metadata.filename import fields_from_filename
+from ..metadata.sidecars import SidecarError, read_info_json, sidecar_fields
+from ..originals import TEMP
+from . import paths
+from .archives import ArchiveLimits
+from .progress import FileOutcome, ImportProgress, ImportSummary
+from .sandbox import Question, TaskResult, WorkerPool
+from .scan import Candidate, scan
+from .worker import ANALYSE, SKIP, preserve_and_analyse, worker_init
+
+ProgressFn = Callable[[ImportProgress], None]
+OutcomeFn = Callable[[FileOutcome], None]
+
+COMMIT_SECONDS = 0.5
+COMMIT_EVENTS = 200
+
+
+@dataclass
+class ImportOptions:
+    source_url: str | None = None
+    note: str | None = None
+    workers: int = field(default_factory=lambda: max(1, min(2, os.cpu_count() or 1)))
+    time_limit: float = 120.0          # seconds per file (parsing a long video counts)
+    memory_limit: int | None = 3 * 2**30
+    archive_limits: ArchiveLimits = field(default_factory=ArchiveLimits)
+
+
+def run_import(
+    case: Case,
+    inputs: Iterable[str | bytes | os.PathLike[str]],
+    *,
+    options: ImportOptions | None = None,
+    progress: ProgressFn | None = None,
+    on_file: OutcomeFn | None = None,
+    cancel: Callable[[], bool] = lambda: False,
+) -> ImportSummary:
+    """Import ``inputs`` (files, folders, archives). Never raises for a bad file."""
+    options = options or ImportOptions()
+    batch_id = str(uuid.uuid4())
+    extract_dir = case.root / TEMP / f"extract-{batch_id}"
+    state = ImportProgress()
+    summary = ImportSummary(batch_id, "interrupted")
+    run = _ImportRun(case, options, batch_id, summary, state, progress or (lambda p: None), on_file)
+    try:
+        found = scan(inputs, extract_to=extract_dir, limits=options.archive_limits, cancel=cancel)
+        state.files_total = len(found.candidates) + len(found.skipped)
+        state.bytes_total = found.total_bytes
+        state.phase = "importing"
+        with case.write():
+            case.append(ev.IMPORT_STARTED, {
+                "batch_id": batch_id,
+                "inputs": [paths.display(paths.to_bytes(os.path.abspath(i))) for i in _as_list(inputs)],
+                "source_url": options.source_url,
+                "note": options.note,
+                "files": state.files_total,
+                "bytes": state.bytes_total,
+            })
+        for skipped in found.skipped:
+            run.reject(skipped.path, skipped.reason, skipped.message)
+        run.process(found.candidates, cancel)
+        summary.state = "cancelled" if cancel() else "completed"
+    finally:
+        run.finish()
+        shutil.rmtree(extract_dir, ignore_errors=True)
+    return summary
+
+
+def _as_list(inputs: Iterable[Any]) -> list[Any]:
+    return inputs if isinstance(inputs, list) else list(inputs)
+
+
+class _ImportRun:
+    """State of one import: the pool, the open write batch, and what each task has done so far."""
+
+    def __init__(self, case: Case, options: ImportOptions, batch_id: str, summary: ImportSummary,
+                 state: ImportProgress, progress: ProgressFn, on_file: OutcomeFn | None) -> None:
+        self.case = case
+        self.options = options
+        self.batch_id = batch_id
+        self.summary = summary
+        self.state = state
+        self.progress = progress
+        self.on_file = on_file
+        self.batch_started = 0.0
+        self.batch_events = 0
+        self.tasks: dict[int, Candidate] = {}
+        self.recorded: dict[int, tuple[str, str, str, str]] = {}  # task -> (item_id, status, sha256, media_type)
+
+    # ---- the write batch -------------------------------------------------------------------
+    def _append(self, kind: str, payload: dict[str, Any], item_id: str | None = None) -> None:
+        if not self.case.conn.in_transaction:
+            self.case.conn.execute("BEGIN IMMEDIATE")
+            self.batch_started = time.monotonic()
+            self.batch_events = 0
+        self.case.append(kind, payload, item_id=item_id)
+        self.batch_events += 1
+
+    def _commit_if_due(self, force: bool = False) -> None:
+        if self.case.conn.in_transaction and (
+            force or self.batch_events >= COMMIT_EVENTS or time.monotonic() - self.batch_started >= COMMIT_SECONDS
+        ):
+            self.case.conn.execute("COMMIT")
+
+    # ---- the work -------------------------------------------------------------------------
+    def process(self, candidates: list[Candidate], cancel: Callable[[], bool]) -> None:
+        todo = [c for c in candidates if not self._already_done(c)]
+        if not todo:
+            return
+        root = str(self.case.root)
+        with WorkerPool(preserve_and_analyse, workers=self.options.workers, time_limit=self.options.time_limit,
+                        memory_limit=self.options.memory_limit, initializer=worker_init) as pool:
+            for c in todo:
+                self.tasks[pool.submit({"path": c.path, "name": c.name, "case_root": root})] = c
+            cancelled = False
+            while pool.pending():
+                if cancel() and not cancelled:
+                    cancelled = True
+                    for task_id in pool.cancel_pending():
+                        self.tasks.pop(task_id)
+                for msg in pool.poll(timeout=0.2):
+                    if isinstance(msg, Question):
+                        pool.reply(msg.task_id, self._on_preserved(msg.task_id, msg.payload))
+                    elif isinstance(msg, TaskResult):
+                        self._on_result(msg)
+                self._commit_if_due()
+                self.progress(self.state)
+
+    def _already_done(self, c: Candidate) -> bool:
+        """True when this very file (path, member, size, mtime) was imported and analysed before."""
+        row = self.case.conn.execute(
+            "SELECT s.item_id, i.sha256 FROM sightings s JOIN items i ON i.id = s.item_id"
+            " WHERE s.original_path_b64 = ? AND s.archive_member IS ? AND s.size = ? AND s.mtime_ns = ?"
+            " AND i.analysis != 'pending' LIMIT 1",
+            (paths.b64(c.origin), c.member, c.size, c.mtime_ns),
+        ).fetchone()
+        if row is None:
+            return False
+        self._done(c, FileOutcome(c.display, "known", row[0], row[1]))
+        return True
+
+    def _on_preserved(self, task_id: int, p: dict[str, Any]) -> str:
+        """Record the preserved bytes and this sighting; say whether the worker should parse."""
+        c = self.tasks[task_id]
+        self.state.current = c.display
+        row = self.case.conn.execute("SELECT id, analysis FROM items WHERE sha256 = ?", (p["sha256"],)).fetchone()
+        with self.case.write():  # a savepoint: the pair commits together or not at all
+            if row is None:
+                item_id, status, analysis_state = str(uuid.uuid4()), "imported", "pending"
+                self._append(ev.ITEM_IMPORTED, {
+                    "sha256": p["sha256"], "md5": p["md5"], "size": p["size"], "stored_path": p["stored_path"],
+                    "media_type": p["media_type"], "mime": p["mime"], "format": p["format"],
+                    "display_name": c.name,
+                }, item_id)
+            else:
+                item_id, analysis_state = row
+                status = "sighted"
+            if not self._has_sighting(item_id, c):
+                self._append(ev.ITEM_SIGHTED, self._sighting(c, p), item_id)
+            elif status == "sighted":
+                status = "analysed_again"
+        self.recorded[task_id] = (item_id, status, p["sha256"], p["media_type"])
+        return ANALYSE if analysis_state == "pending" else SKIP
+
+    def _has_sighting(self, item_id: str, c: Candidate) -> bool:
+        return self.case.conn.execute(
+            "SELECT 1 FROM sightings WHERE item_id = ? AND original_path_b64 = ? AND archive_member IS ?"
+            " AND size = ? AND mtime_ns = ?",
+            (item_id, paths.b64(c.origin), c.member, c.size, c.mtime_ns),
+        ).fetchone() is not None
+
+    def _sighting(self, c: Candidate, preserved: dict[str, Any]) -> dict[str, Any]:
+        payload: dict[str, Any] = {
+            "batch_id": self.batch_id,
+            "original_path": c.display,
+            "original_path_b64": paths.b64(c.origin),
+            "archive_member": c.member,
+            "size": c.size,
+            "mtime_ns": c.mtime_ns,
+            "mtime": datetime.fromtimestamp(c.mtime_ns / 1e9, timezone.utc).isoformat(),
+            "source_url": self.options.source_url,
+            "note": self.options.note,
+            "changed_during_copy": preserved["changed_during_copy"],
+            "sidecar": None,
+            "fields": [vars(f) for f in fields_from_filename(c.name)],
+        }
+        if c.sidecar is not None:
+            payload["sidecar"], extra = _read_sidecar(c.sidecar)
+            payload["fields"].extend(extra)
+        return payload
+
+    def _on_result(self, result: TaskResult) -> None:
+        c = self.tasks.pop(result.task_id)
+        recorded = self.recorded.pop(result.task_id, None)
+        if recorded is None:  # failed before the bytes were preserved: nothing to keep
+            self.reject(c.origin, "unreadable" if result.outcome == "error" else result.outcome, result.message,
+                        member=c.member, size=c.size)
+            return
+        item_id, status, sha256, media_type = recorded
+        problems: list[tuple[str, str]] = []
+        if result.outcome == "ok" and "analysis" in result.value:
+            analysis = result.value["analysis"]
+            problems = [(x["kind"], x["message"]) for x in analysis["problems"]]
+            self._append(ev.ITEM_ANALYSED, {"outcome": "ok", "analysis": analysis}, item_id)
+        elif result.outcome != "ok":
+            kind = "crashed" if result.outcome == "error" else result.outcome
+            message = f"the parser failed: {result.message}"
+            problems = [(kind, message)]
+            self._append(ev.ITEM_ANALYSED, {
+                "outcome": result.outcome,
+                "analysis": {"media_type": media_type, "raw": [], "fields": [], "hashes": [], "low_information": False,
+                             "problems": [{"kind": kind, "message": message, "stage": "worker"}]},
+            }, item_id)
+        self._done(c, FileOutcome(c.display, status, item_id, sha256, tuple(problems)))  # type: ignore[arg-type]
+
+    def reject(self, path: bytes, reason: str, message: str, *, member: str | None = None, size: int = 0) -> None:
+        shown = paths.display(path) + (f"!/{member.split('!/', 1)[1]}" if member else "")
+        self._append(ev.FILE_REJECTED, {
+            "batch_id": self.batch_id, "original_path": shown, "original_path_b64": paths.b64(path),
+            "archive_member": member, "reason": reason, "message": message,
+        })
+        self._done(None, FileOutcome(shown, "rejected", problems=((reason, message),)), size)
+
+    def _done(self, c: Candidate | None, outcome: FileOutcome, size: int = 0) -> None:
+        self.summary.add(outcome)
+        self.state.files_done += 1
+        self.state.bytes_done += c.size if c else size
+        self.summary.bytes += c.size if c else 0
+        if outcome.problems:
+            self.state.errors += 1
+        if self.on_file is not None:
+            self.on_file(outcome)
+
+    def finish(self) -> None:
+        """Commit what is done and close the batch with its summary (also after Ctrl-C)."""
+        self.state.phase = "finishing"
+        self.summary.files_total = self.state.files_total
+        self.summary.seconds = round(self.state.elapsed, 3)
+        if self.case.conn.in_transaction:
+            self.case.conn.execute("COMMIT")
+        summary = {k: v for k, v in vars(self.summary).items() if k not in ("batch_id", "state")}
+        with self.case.write():
+            self.case.append(ev.IMPORT_FINISHED, {"batch_id": self.batch_id, "state": self.summary.state,
+                                                  "summary": summary})
+        self.progress(self.state)
+
+
+def _read_sidecar(path: bytes) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+    """The sidecar's source record and its field values; a broken sidecar is recorded as such."""
+    try:
+        record = read_info_json(Path(os.fsdecode(path)))
+    except (SidecarError, OSError) as exc:
+        return {"path": paths.display(path), "error": str(exc)}, []
+    data = json.loads(json.dumps(vars(record), default=str))
+    data["path"] = paths.display(path)
+    return data, [vars(f) for f in sidecar_fields(record)]

@@ -1,0 +1,157 @@
+"""Turn the user's inputs (files, folders, archives) into a list of files to import.
+
+Folders are walked without following symbolic links; links, FIFOs, devices and
+sockets are never opened and are reported with a reason. Archives are preserved
+as items themselves and their members extracted safely into the case's temp area.
+"""
+
+from __future__ import annotations
+
+import os
+import stat
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ..metadata.sidecars import find_sidecar
+from . import paths
+from .archives import ArchiveError, ArchiveLimits, extract_archive, is_archive
+
+SIDECAR_SUFFIX = b".info.json"
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """One file to preserve and analyse."""
+
+    path: bytes                 # where to read it now
+    origin: bytes               # the path as received (for an archive member: the archive's path)
+    member: str | None          # archive member, "outer.zip!/dir/a.jpg", or None
+    size: int
+    mtime_ns: int
+    sidecar: bytes | None = None  # a yt-dlp .info.json next to it
+
+    @property
+    def display(self) -> str:
+        shown = paths.display(self.origin)
+        return f"{shown}!/{self.member.split('!/', 1)[1]}" if self.member else shown
+
+    @property
+    def name(self) -> str:
+        return self.member.rsplit("/", 1)[-1] if self.member else paths.basename(self.origin)
+
+
+@dataclass(frozen=True)
+class Skipped:
+    """An input that was not imported, and why (``reason`` is a short code)."""
+
+    path: bytes
+    reason: str
+    message: str
+
+
+@dataclass
+class ScanResult:
+    candidates: list[Candidate] = field(default_factory=list)
+    skipped: list[Skipped] = field(default_factory=list)
+
+    @property
+    def total_bytes(self) -> int:
+        return sum(c.size for c in self.candidates)
+
+
+def scan(
+    inputs: Iterable[str | bytes | os.PathLike[str]],
+    *,
+    extract_to: Path,
+    limits: ArchiveLimits | None = None,
+    cancel: Callable[[], bool] = lambda: False,
+) -> ScanResult:
+    """List the files to import. Archive members are extracted below ``extract_to``."""
+    result = ScanResult()
+    for given in inputs:
+        if cancel():
+            break
+        raw = paths.to_bytes(given)
+        absolute = os.path.abspath(raw)
+        try:
+            st = os.stat(absolute)  # a path the user named explicitly may be a link: follow it
+        except OSError as exc:
+            result.skipped.append(Skipped(absolute, "unreadable", _os_message(exc)))
+            continue
+        if stat.S_ISDIR(st.st_mode):
+            _walk(absolute, result, cancel)
+        else:
+            _add_file(absolute, st, result)
+    _attach_sidecars(result)
+    _expand_archives(result, extract_to, limits or ArchiveLimits(), cancel)
+    return result
+
+
+def _walk(root: bytes, result: ScanResult, cancel: Callable[[], bool]) -> None:
+    def on_error(exc: OSError) -> None:
+        where = paths.to_bytes(exc.filename) if exc.filename else root
+        result.skipped.append(Skipped(where, "unreadable", _os_message(exc)))
+
+    for dirpath, dirnames, filenames in os.walk(root, onerror=on_error, followlinks=False):
+        if cancel():
+            return
+        dirnames.sort()
+        for name in sorted(filenames) + [d for d in dirnames if os.path.islink(os.path.join(dirpath, d))]:
+            full = os.path.join(dirpath, name)
+            try:
+                st = os.lstat(full)
+            except OSError as exc:
+                result.skipped.append(Skipped(full, "unreadable", _os_message(exc)))
+                continue
+            _add_file(full, st, result)
+
+
+def _add_file(path: bytes, st: os.stat_result, result: ScanResult) -> None:
+    mode = st.st_mode
+    if stat.S_ISLNK(mode):
+        result.skipped.append(Skipped(path, "symlink", "symbolic link inside a folder: not followed"))
+    elif not stat.S_ISREG(mode):
+        kind = "FIFO" if stat.S_ISFIFO(mode) else "device" if stat.S_ISCHR(mode) or stat.S_ISBLK(mode) else "socket"
+        result.skipped.append(Skipped(path, "special_file", f"{kind}, not a regular file: never opened"))
+    else:
+        result.candidates.append(Candidate(path, path, None, st.st_size, st.st_mtime_ns))
+
+
+def _attach_sidecars(result: ScanResult) -> None:
+    updated = []
+    for c in result.candidates:
+        if c.member is None and not c.origin.endswith(SIDECAR_SUFFIX):
+            found = find_sidecar(Path(os.fsdecode(c.origin)))
+            if found is not None:
+                c = Candidate(c.path, c.origin, c.member, c.size, c.mtime_ns, os.fsencode(found))
+        updated.append(c)
+    result.candidates = updated
+
+
+def _expand_archives(result: ScanResult, extract_to: Path, limits: ArchiveLimits, cancel: Callable[[], bool]) -> None:
+    members: list[Candidate] = []
+    for n, c in enumerate(result.candidates):
+        if cancel() or not is_archive(Path(os.fsdecode(c.path))):
+            continue
+        dest = extract_to / f"archive-{n}"
+        dest.mkdir(parents=True, exist_ok=True)
+        try:
+            extracted = extract_archive(Path(os.fsdecode(c.path)), dest, limits=limits, cancel=cancel)
+        except ArchiveError as exc:
+            result.skipped.append(Skipped(c.origin, "archive_refused", f"members not extracted: {exc}"))
+            continue
+        for refused in extracted.refused:
+            result.skipped.append(
+                Skipped(c.origin + b"!/" + refused.member.encode("utf-8", "surrogateescape"),
+                        refused.reason, refused.message)
+            )
+        for f in extracted.files:
+            st = f.path.stat()
+            # Members carry the archive's mtime: extraction time says nothing about the evidence.
+            members.append(Candidate(os.fsencode(f.path), c.origin, f.member, st.st_size, c.mtime_ns))
+    result.candidates.extend(members)
+
+
+def _os_message(exc: OSError) -> str:
+    return exc.strerror or str(exc)
