@@ -1,0 +1,3 @@
+from verify_bench.cli import main
+
+main()

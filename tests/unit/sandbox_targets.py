@@ -1,0 +1,93 @@
+"""Module-level worker functions for the sandbox tests (spawned workers import them by name)."""
+
+from __future__ import annotations
+
+import ctypes
+import os
+import signal
+import threading
+import time
+from typing import Any
+
+from verify_bench.ingest import sandbox
+
+
+def echo(task: Any, channel: sandbox.Channel) -> Any:
+    return task
+
+
+def square(task: int, channel: sandbox.Channel) -> int:
+    return task * task
+
+
+def pid(task: Any, channel: sandbox.Channel) -> int:
+    return os.getpid()
+
+
+def fail(task: str, channel: sandbox.Channel) -> None:
+    raise ValueError(task)
+
+
+def abort(task: Any, channel: sandbox.Channel) -> None:
+    os.abort()
+
+
+def segfault(task: Any, channel: sandbox.Channel) -> None:
+    ctypes.string_at(0)
+
+
+def spin(task: Any, channel: sandbox.Channel) -> None:
+    while True:
+        pass
+
+
+def hog(task: Any, channel: sandbox.Channel) -> int:
+    """Grow a buffer without bound (stopped by RLIMIT_AS)."""
+    buf = bytearray()
+    while True:
+        buf += bytes(16 * 2**20)
+
+
+def hog_watched(limit: int, channel: sandbox.Channel) -> None:
+    """Touch memory without bound under the RSS watchdog (the non-Linux memory limit)."""
+    sandbox._start_rss_watchdog(limit)
+    chunks = []
+    while True:
+        chunks.append(b"\x01" * 2**24)
+        time.sleep(0.001)
+
+
+def chatty(task: int, channel: sandbox.Channel) -> int:
+    """Send ``task`` messages, then ask for a number and return it doubled."""
+    for n in range(task):
+        channel.send(("progress", n))
+    return 2 * channel.ask("number?")
+
+
+def started_then_sleep(task: float, channel: sandbox.Channel) -> str:
+    channel.send("started")
+    time.sleep(task)
+    return "slept"
+
+
+def unpicklable_result(task: Any, channel: sandbox.Channel) -> Any:
+    return threading.Lock()
+
+
+def flood(task: Any, channel: sandbox.Channel) -> None:
+    channel.send(bytes(sandbox.MAX_MESSAGE_BYTES + 1))
+
+
+def sigint_self(task: Any, channel: sandbox.Channel) -> int:
+    os.kill(os.getpid(), signal.SIGINT)
+    time.sleep(0.1)
+    return os.getpid()
+
+
+def broken_init() -> None:
+    raise RuntimeError("no codecs here")
+
+
+def flood_raw(task: Any, channel: sandbox.Channel) -> None:
+    """Bypass the worker-side cap, as a compromised worker could."""
+    channel._conn.send_bytes(bytes(sandbox.MAX_MESSAGE_BYTES + 1))
