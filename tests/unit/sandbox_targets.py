@@ -12,6 +12,12 @@ from typing import Any
 from verify_bench.ingest import sandbox
 
 
+def dispatch(task: tuple[str, Any], channel: sandbox.Channel) -> Any:
+    """Run the target named ``task[0]`` on ``task[1]``: one pool can then mix behaviours."""
+    name, arg = task
+    return globals()[name](arg, channel)
+
+
 def echo(task: Any, channel: sandbox.Channel) -> Any:
     return task
 

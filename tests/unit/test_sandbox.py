@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import pickle
 import sys
 import time
 from collections.abc import Callable
@@ -52,15 +53,11 @@ def test_ok_result() -> None:
 
 
 def test_exception_is_an_error_and_the_worker_is_reused() -> None:
-    first, failed, last = run(t.pid, [None, None, None]) if False else _pid_fail_pid()
+    first, failed, last = run(t.dispatch, [("pid", None), ("fail", "bad header"), ("pid", None)])
     assert failed.outcome == "error"
     assert failed.message == "ValueError: bad header"
     assert first.outcome == last.outcome == "ok"
     assert first.value == last.value  # same worker process
-
-
-def _pid_fail_pid() -> list[TaskResult]:
-    return run(t.dispatch, [("pid", None), ("fail", "bad header"), ("pid", None)])
 
 
 @pytest.mark.skipif(not LINUX, reason="signal names are POSIX")
@@ -94,7 +91,7 @@ def test_unbounded_allocation_is_out_of_memory() -> None:
     assert (after.outcome, after.value) == ("ok", 1)
 
 
-@pytest.mark.skipif(not hasattr(os, "getppid") or sys.platform == "win32", reason="needs getrusage")
+@pytest.mark.skipif(sys.platform == "win32", reason="needs getrusage")
 def test_rss_watchdog_maps_to_out_of_memory() -> None:
     [r] = run(t.hog_watched, [300 * 2**20], memory_limit=None)
     assert (r.outcome, r.message) == ("out_of_memory", "worker ran out of memory")
@@ -149,11 +146,10 @@ def test_unpicklable_and_oversized_output_are_errors() -> None:
 def test_unpicklable_task_is_an_error() -> None:
     with WorkerPool(t.echo, workers=1) as pool:
         task_id = pool.submit(lambda: None)
-        assert pool.poll(timeout=0) == [TaskResult(task_id, "error", message=pool_error_prefix(pool, task_id))]
-
-
-def pool_error_prefix(pool: WorkerPool, task_id: int) -> str:
-    return ""
+        [r] = pool.poll(timeout=0)
+        assert (r.task_id, r.outcome) == (task_id, "error")
+        assert r.message.startswith("task could not be sent")
+        assert pool.pending() == 0
 
 
 def test_broken_initializer_fails_tasks_instead_of_hanging() -> None:
@@ -172,16 +168,20 @@ def test_workers_ignore_sigint() -> None:
 def test_close_leaves_no_live_children() -> None:
     pool = WorkerPool(t.dispatch, workers=2, time_limit=30.0)
     pool.submit(("spin", None))
-    pids = [pool.submit(("pid", None)) for _ in range(3)]
-    seen = set()
-    end = time.monotonic() + 20
-    while len(seen) < len(pids) and time.monotonic() < end:
-        seen.update(e.value for e in pool.poll(timeout=1.0) if isinstance(e, TaskResult))
+    ids = {pool.submit(("pid", None)) for _ in range(3)}
+    worker_pids = set()
+    end = time.monotonic() + 10
+    while ids and time.monotonic() < end:
+        for event in pool.poll(timeout=1.0):
+            if isinstance(event, TaskResult):
+                ids.discard(event.task_id)
+                worker_pids.add(event.value)
+    assert not ids
     started = time.monotonic()
-    pool.close()
-    assert time.monotonic() - started < 5.0
+    pool.close()  # one worker is still spinning
+    assert time.monotonic() - started < 3.0
     assert multiprocessing.active_children() == []
-    for worker_pid in seen:
+    for worker_pid in worker_pids:
         with pytest.raises(ProcessLookupError):
             os.kill(worker_pid, 0)
     with pytest.raises(RuntimeError):
@@ -197,5 +197,5 @@ def test_poll_returns_at_once_when_idle() -> None:
 
 
 def test_lambda_is_refused_up_front() -> None:
-    with pytest.raises(Exception):
+    with pytest.raises((pickle.PicklingError, AttributeError)):
         WorkerPool(lambda task, channel: task)

@@ -143,7 +143,7 @@ def _expand_archives(result: ScanResult, extract_to: Path, limits: ArchiveLimits
             continue
         for refused in extracted.refused:
             result.skipped.append(
-                Skipped(c.origin + b"!/" + refused.member.encode("utf-8", "surrogateescape"),
+                Skipped(c.origin + b"!/" + refused.member.split("!/", 1)[-1].encode("utf-8", "surrogateescape"),
                         refused.reason, refused.message)
             )
         for f in extracted.files:

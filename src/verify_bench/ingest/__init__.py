@@ -1,0 +1,1 @@
+"""Importing evidence: scanning inputs, safe archive extraction, sandboxed parsing workers."""
