@@ -24,12 +24,13 @@ def init(case_path: str, title: str | None, actor: str | None, as_json: bool) ->
         case = Case.create(case_path, actor=actor, title=title)
     except VerifyBenchError as exc:
         raise click.ClickException(str(exc)) from exc
-    seq, head = case.head()
-    case.close()
+    with case:
+        seq, head = case.head()
+        title = case.title
     if as_json:
-        print_json({"case": str(case.root), "title": case.title, "head_seq": seq, "head_hash": head})
+        print_json({"case": str(case.root), "title": title, "head_seq": seq, "head_hash": head})
     else:
-        click.echo(f"Created case '{case.title}' at {case.root}")
+        click.echo(f"Created case '{title}' at {case.root}")
 
 
 @click.command()

@@ -25,7 +25,8 @@ def demo(case_path: str | None) -> None:
         samples = samples_dir()
         with Case.create(target, actor="demo", title="Demo case (bundled samples)") as case:
             click.echo(f"Created demo case at {target}")
-            summary = run_import(case, [str(samples)], options=ImportOptions(note="bundled sample media"))
+            media = sorted(str(p) for p in samples.iterdir() if p.name != "ATTRIBUTION.md")
+            summary = run_import(case, media, options=ImportOptions(note="bundled sample media"))
             click.echo(f"Imported {summary.imported} items ({human_size(summary.bytes)}) in {summary.seconds:.1f} s; "
                        f"{summary.rejected} rejected, {summary.with_problems} with problems:")
             for failure in summary.failures:

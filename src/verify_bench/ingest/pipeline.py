@@ -67,7 +67,7 @@ def run_import(
     summary = ImportSummary(batch_id, "interrupted")
     run = _ImportRun(case, options, batch_id, summary, state, progress or (lambda p: None), on_file)
     try:
-        found = scan(inputs, extract_to=extract_dir, limits=options.archive_limits, cancel=cancel)
+        found = scan(inputs, extract_to=extract_dir, limits=options.archive_limits, cancel=cancel, exclude=case.root)
         state.files_total = len(found.candidates) + len(found.skipped)
         state.bytes_total = found.total_bytes
         state.phase = "importing"

@@ -66,9 +66,15 @@ def scan(
     extract_to: Path,
     limits: ArchiveLimits | None = None,
     cancel: Callable[[], bool] = lambda: False,
+    exclude: Path | None = None,
 ) -> ScanResult:
-    """List the files to import. Archive members are extracted below ``extract_to``."""
+    """List the files to import. Archive members are extracted below ``extract_to``.
+
+    ``exclude`` is a folder never walked into: the case itself, when the user imports a
+    folder that contains it.
+    """
     result = ScanResult()
+    excluded = os.path.realpath(os.fsencode(exclude)) if exclude is not None else None
     for given in inputs:
         if cancel():
             break
@@ -80,7 +86,7 @@ def scan(
             result.skipped.append(Skipped(absolute, "unreadable", _os_message(exc)))
             continue
         if stat.S_ISDIR(st.st_mode):
-            _walk(absolute, result, cancel)
+            _walk(absolute, result, cancel, excluded)
         else:
             _add_file(absolute, st, result)
     _attach_sidecars(result)
@@ -88,7 +94,7 @@ def scan(
     return result
 
 
-def _walk(root: bytes, result: ScanResult, cancel: Callable[[], bool]) -> None:
+def _walk(root: bytes, result: ScanResult, cancel: Callable[[], bool], excluded: bytes | None) -> None:
     def on_error(exc: OSError) -> None:
         where = paths.to_bytes(exc.filename) if exc.filename else root
         result.skipped.append(Skipped(where, "unreadable", _os_message(exc)))
@@ -96,6 +102,8 @@ def _walk(root: bytes, result: ScanResult, cancel: Callable[[], bool]) -> None:
     for dirpath, dirnames, filenames in os.walk(root, onerror=on_error, followlinks=False):
         if cancel():
             return
+        if excluded is not None:
+            dirnames[:] = [d for d in dirnames if os.path.realpath(os.path.join(dirpath, d)) != excluded]
         dirnames.sort()
         for name in sorted(filenames) + [d for d in dirnames if os.path.islink(os.path.join(dirpath, d))]:
             full = os.path.join(dirpath, name)
