@@ -34,9 +34,9 @@ def _count(db: Path, sql: str) -> int:
 def test_kill_during_import_then_resume(tmp_path: Path, kill_after_items: int):
     src = tmp_path / "in"
     src.mkdir()
-    n = 40
+    n = 80
     for i in range(n):
-        (src / f"{i:03}.jpg").write_bytes(make_jpeg((640, 480), seed=100 + i))
+        (src / f"{i:03}.jpg").write_bytes(make_jpeg((1280, 960), seed=100 + i))
     root = tmp_path / "c.vbcase"
     Case.create(root).close()
     proc = subprocess.Popen([sys.executable, "-m", "verify_bench", "import", str(root), str(src), "--workers", "2"],
