@@ -160,5 +160,26 @@ def m0001_events_and_ingest(db: Database) -> None:
     )
 
 
+def _register_features() -> tuple[str, ...]:
+    """Feature schemas in their fixed release order; each feature lists its projection tables.
+
+    Transitional: features still being written may be absent from a checkout.
+    """
+    import importlib.util
+
+    tables: list[str] = []
+    for number, feature in enumerate(FEATURES, start=2):
+        if importlib.util.find_spec(f"verify_bench.{feature}") is None:
+            continue
+        schema = importlib.import_module(f"verify_bench.{feature}.schema")
+        feature_projections = importlib.import_module(f"verify_bench.{feature}.projections")
+        name = f"m{number:04d}_{feature}"
+        migrations(name=name)(getattr(schema, name))
+        tables.extend(feature_projections.PROJECTION_TABLES)
+    return tuple(tables)
+
+
+FEATURES: tuple[str, ...] = ("similarity", "workflow", "geo", "fragments")
+PROJECTION_TABLES = PROJECTION_TABLES + _register_features()
 SCHEMA_VERSION = len(migrations._migrations)  # noqa: SLF001 - sqlite-utils offers no public count
 KNOWN_MIGRATIONS = frozenset(m.name for m in migrations._migrations)  # noqa: SLF001

@@ -173,3 +173,19 @@ _PROJECTORS: dict[str, Projector] = {
     ev.ITEM_ANALYSED: _item_analysed,
     ev.FILE_REJECTED: _file_rejected,
 }
+
+
+def _feature_projectors() -> dict[str, Projector]:
+    """Projectors of the features registered in :data:`verify_bench.migrations.FEATURES`."""
+    import importlib.util
+
+    from .migrations import FEATURES
+
+    found: dict[str, Projector] = {}
+    for feature in FEATURES:
+        if importlib.util.find_spec(f"verify_bench.{feature}") is not None:
+            found.update(importlib.import_module(f"verify_bench.{feature}.projections").PROJECTORS)
+    return found
+
+
+_PROJECTORS.update(_feature_projectors())
