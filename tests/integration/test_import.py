@@ -158,3 +158,14 @@ def test_cancel_stops_the_import_and_the_case_stays_consistent(case: Case, tmp_p
     rest = run_import(case, [tmp_path], options=FAST)
     assert rest.imported == 12 - summary.imported and rest.known == summary.imported
     assert case.db.execute("SELECT count(*) FROM items").fetchone()[0] == 12
+
+
+def test_a_corrupt_archive_is_kept_and_its_refusal_explained(case: Case, tmp_path: Path):
+    archive = tmp_path / "broken.zip"
+    with zipfile.ZipFile(archive, "w") as z:
+        z.writestr("a.jpg", make_jpeg(seed=11))
+    archive.write_bytes(archive.read_bytes()[:-30])  # cut into the central directory
+    summary = run_import(case, [archive], options=FAST)
+    assert summary.imported == 1  # the archive itself is preserved as evidence
+    [rejection] = list(case.db.query("SELECT reason, message FROM rejections"))
+    assert rejection["reason"] == "archive_refused" and "members not extracted" in rejection["message"]

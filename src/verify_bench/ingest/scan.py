@@ -15,7 +15,8 @@ from pathlib import Path
 
 from ..metadata.sidecars import find_sidecar
 from . import paths
-from .archives import ArchiveError, ArchiveLimits, extract_archive, is_archive
+from .archives import ArchiveError, ArchiveLimits, ArchiveResult, extract_archive, is_archive
+from .sandbox import TaskResult, WorkerPool
 
 SIDECAR_SUFFIX = b".info.json"
 
@@ -137,28 +138,52 @@ def _attach_sidecars(result: ScanResult) -> None:
     result.candidates = updated
 
 
+ARCHIVE_TIME_LIMIT = 900.0
+ARCHIVE_MEMORY_LIMIT = 2 * 2**30
+
+
+def _extract_in_worker(task: tuple[str, str, ArchiveLimits], channel: object) -> ArchiveResult | str:
+    """Runs in a disposable process: archive libraries can hang or exhaust memory on hostile input."""
+    path, dest, limits = task
+    try:
+        return extract_archive(Path(path), Path(dest), limits=limits)
+    except ArchiveError as exc:
+        return f"members not extracted: {exc}"
+
+
 def _expand_archives(result: ScanResult, extract_to: Path, limits: ArchiveLimits, cancel: Callable[[], bool]) -> None:
+    archives = [c for c in result.candidates if is_archive(Path(os.fsdecode(c.path)))]
+    if not archives:
+        return
     members: list[Candidate] = []
-    for n, c in enumerate(result.candidates):
-        if cancel() or not is_archive(Path(os.fsdecode(c.path))):
-            continue
-        dest = extract_to / f"archive-{n}"
-        dest.mkdir(parents=True, exist_ok=True)
-        try:
-            extracted = extract_archive(Path(os.fsdecode(c.path)), dest, limits=limits, cancel=cancel)
-        except ArchiveError as exc:
-            result.skipped.append(Skipped(c.origin, "archive_refused", f"members not extracted: {exc}"))
-            continue
-        for refused in extracted.refused:
-            result.skipped.append(
-                Skipped(c.origin + b"!/" + refused.member.split("!/", 1)[-1].encode("utf-8", "surrogateescape"),
-                        refused.reason, refused.message)
-            )
-        for f in extracted.files:
-            st = f.path.stat()
-            # Members carry the archive's mtime: extraction time says nothing about the evidence.
-            members.append(Candidate(os.fsencode(f.path), c.origin, f.member, st.st_size, c.mtime_ns))
+    with WorkerPool(_extract_in_worker, workers=1, time_limit=ARCHIVE_TIME_LIMIT,
+                    memory_limit=ARCHIVE_MEMORY_LIMIT) as pool:
+        tasks: dict[int, Candidate] = {}
+        for n, c in enumerate(archives):
+            dest = extract_to / f"archive-{n}"
+            dest.mkdir(parents=True, exist_ok=True)
+            tasks[pool.submit((os.fsdecode(c.path), str(dest), limits))] = c
+        while pool.pending() and not cancel():
+            for done in pool.poll(timeout=0.2):
+                if isinstance(done, TaskResult):
+                    members.extend(_record_extraction(result, tasks[done.task_id], done))
     result.candidates.extend(members)
+
+
+def _record_extraction(result: ScanResult, archive: Candidate, done: TaskResult) -> list[Candidate]:
+    if done.outcome != "ok":
+        result.skipped.append(Skipped(archive.origin, "archive_refused",
+                                      f"members not extracted ({done.outcome}): {done.message}"))
+        return []
+    if isinstance(done.value, str):
+        result.skipped.append(Skipped(archive.origin, "archive_refused", done.value))
+        return []
+    for refused in done.value.refused:
+        member = refused.member.split("!/", 1)[-1].encode("utf-8", "surrogateescape")
+        result.skipped.append(Skipped(archive.origin + b"!/" + member, refused.reason, refused.message))
+    # Members carry the archive's mtime: extraction time says nothing about the evidence.
+    return [Candidate(os.fsencode(f.path), archive.origin, f.member, f.size, archive.mtime_ns)
+            for f in done.value.files]
 
 
 def _os_message(exc: OSError) -> str:
