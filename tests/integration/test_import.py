@@ -169,3 +169,31 @@ def test_a_corrupt_archive_is_kept_and_its_refusal_explained(case: Case, tmp_pat
     assert summary.imported == 1  # the archive itself is preserved as evidence
     [rejection] = list(case.db.query("SELECT reason, message FROM rejections"))
     assert rejection["reason"] == "archive_refused" and "members not extracted" in rejection["message"]
+
+
+def test_a_file_that_changes_during_the_copy_is_flagged(case: Case, tmp_path: Path):
+    import threading
+
+    growing = tmp_path / "growing.bin"
+    growing.write_bytes(os.urandom(64 * 2**20))
+    stop = threading.Event()
+
+    def append() -> None:
+        with open(growing, "ab") as f:
+            while not stop.is_set():
+                f.write(b"x" * 4096)
+                f.flush()
+
+    writer = threading.Thread(target=append)
+    writer.start()
+    try:
+        summary = run_import(case, [growing], options=FAST)
+    finally:
+        stop.set()
+        writer.join()
+    assert summary.imported == 1
+    assert summary.failures[0]["kind"] == "changed_during_copy"
+    [s] = list(case.db.query("SELECT item_id FROM sightings"))
+    item = case.find_item(s["item_id"])
+    assert (case.root / item["stored_path"]).stat().st_size == item["size"]
+    assert verify_case(case.root).ok

@@ -94,6 +94,17 @@ def _as_list(inputs: Iterable[Any]) -> list[Any]:
     return inputs if isinstance(inputs, list) else list(inputs)
 
 
+@dataclass(frozen=True)
+class _Recorded:
+    """What the writer recorded for a task once its bytes were preserved."""
+
+    item_id: str
+    status: str
+    sha256: str
+    media_type: str
+    changed_during_copy: bool
+
+
 class _ImportRun:
     """State of one import: the pool, the open write batch, and what each task has done so far."""
 
@@ -109,7 +120,7 @@ class _ImportRun:
         self.batch_started = 0.0
         self.batch_events = 0
         self.tasks: dict[int, Candidate] = {}
-        self.recorded: dict[int, tuple[str, str, str, str]] = {}  # task -> (item_id, status, sha256, media_type)
+        self.recorded: dict[int, _Recorded] = {}
 
     # ---- the write batch -------------------------------------------------------------------
     def _append(self, kind: str, payload: dict[str, Any], item_id: str | None = None) -> None:
@@ -183,7 +194,7 @@ class _ImportRun:
                 self._append(ev.ITEM_SIGHTED, self._sighting(c, p), item_id)
             elif status == "sighted":
                 status = "analysed_again"
-        self.recorded[task_id] = (item_id, status, p["sha256"], p["media_type"])
+        self.recorded[task_id] = _Recorded(item_id, status, p["sha256"], p["media_type"], p["changed_during_copy"])
         return ANALYSE if analysis_state == "pending" else SKIP
 
     def _has_sighting(self, item_id: str, c: Candidate) -> bool:
@@ -220,16 +231,19 @@ class _ImportRun:
             self.reject(c.origin, "unreadable" if result.outcome == "error" else result.outcome, result.message,
                         member=c.member, size=c.size)
             return
-        item_id, status, sha256, media_type = recorded
+        item_id, status, sha256, media_type = recorded.item_id, recorded.status, recorded.sha256, recorded.media_type
         problems: list[tuple[str, str]] = []
+        if recorded.changed_during_copy:
+            problems.append(("changed_during_copy", "the file changed while it was being copied: the case holds "
+                             "the bytes that were read, which may differ from the file now on disk"))
         if result.outcome == "ok" and "analysis" in result.value:
             analysis = result.value["analysis"]
-            problems = [(x["kind"], x["message"]) for x in analysis["problems"]]
+            problems += [(x["kind"], x["message"]) for x in analysis["problems"]]
             self._append(ev.ITEM_ANALYSED, {"outcome": "ok", "analysis": analysis}, item_id)
         elif result.outcome != "ok":
             kind = "crashed" if result.outcome == "error" else result.outcome
             message = f"the parser failed: {result.message}"
-            problems = [(kind, message)]
+            problems.append((kind, message))
             self._append(ev.ITEM_ANALYSED, {
                 "outcome": result.outcome,
                 "analysis": {"media_type": media_type, "raw": [], "fields": [], "hashes": [], "low_information": False,
