@@ -175,7 +175,7 @@ def test_a_file_that_changes_during_the_copy_is_flagged(case: Case, tmp_path: Pa
     import threading
 
     growing = tmp_path / "growing.bin"
-    growing.write_bytes(os.urandom(64 * 2**20))
+    growing.write_bytes(os.urandom(16 * 2**20))
     stop = threading.Event()
 
     def append() -> None:

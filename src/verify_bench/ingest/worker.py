@@ -67,15 +67,16 @@ def _preserve(src: bytes, name: str, root: Path) -> tuple[dict[str, Any], bytes 
         data: bytes | None = None
         try:
             with open(tmp, "xb") as out:
+                # Read no more than the size at open: a file that keeps growing must not keep us reading.
                 if sniffed.media_type == "image" and before.st_size <= INLINE_LIMIT:
-                    data = f.read()
+                    data = f.read(before.st_size)
                     sha.update(data)
                     md5.update(data)
                     out.write(data)
                     size = len(data)
                 else:
                     size = 0
-                    while chunk := f.read(CHUNK):
+                    while size < before.st_size and (chunk := f.read(min(CHUNK, before.st_size - size))):
                         sha.update(chunk)
                         md5.update(chunk)
                         out.write(chunk)
