@@ -197,3 +197,19 @@ def test_a_file_that_changes_during_the_copy_is_flagged(case: Case, tmp_path: Pa
     item = case.find_item(s["item_id"])
     assert (case.root / item["stored_path"]).stat().st_size == item["size"]
     assert verify_case(case.root).ok
+
+
+def test_an_import_that_cannot_fit_is_refused_before_anything_is_written(case: Case, tmp_path: Path,
+                                                                         monkeypatch: pytest.MonkeyPatch):
+    import shutil as real_shutil
+
+    from verify_bench.errors import IngestError
+    from verify_bench.ingest import pipeline
+
+    (tmp_path / "a.jpg").write_bytes(make_jpeg(seed=12))
+    usage = real_shutil.disk_usage(tmp_path)
+    monkeypatch.setattr(pipeline.shutil, "disk_usage", lambda p: usage._replace(free=10 * 2**20))
+    head = case.head()
+    with pytest.raises(IngestError, match="not enough free space"):
+        run_import(case, [tmp_path / "a.jpg"], options=FAST)
+    assert case.head() == head

@@ -23,6 +23,7 @@ from typing import Any
 
 from .. import events as ev
 from ..case import Case
+from ..errors import IngestError
 from ..metadata.filename import fields_from_filename
 from ..metadata.sidecars import SidecarError, read_info_json, sidecar_fields
 from ..originals import TEMP
@@ -61,37 +62,54 @@ def run_import(
 ) -> ImportSummary:
     """Import ``inputs`` (files, folders, archives). Never raises for a bad file."""
     options = options or ImportOptions()
+    inputs = list(inputs)
     batch_id = str(uuid.uuid4())
     extract_dir = case.root / TEMP / f"extract-{batch_id}"
     state = ImportProgress()
     summary = ImportSummary(batch_id, "interrupted")
     run = _ImportRun(case, options, batch_id, summary, state, progress or (lambda p: None), on_file)
+    started = False
     try:
         found = scan(inputs, extract_to=extract_dir, limits=options.archive_limits, cancel=cancel, exclude=case.root)
         state.files_total = len(found.candidates) + len(found.skipped)
         state.bytes_total = found.total_bytes
+        _check_space(case.root, found.total_bytes)
         state.phase = "importing"
         with case.write():
             case.append(ev.IMPORT_STARTED, {
                 "batch_id": batch_id,
-                "inputs": [paths.display(paths.to_bytes(os.path.abspath(i))) for i in _as_list(inputs)],
+                "inputs": [paths.display(paths.to_bytes(os.path.abspath(i))) for i in inputs],
                 "source_url": options.source_url,
                 "note": options.note,
                 "files": state.files_total,
                 "bytes": state.bytes_total,
             })
+        started = True
         for skipped in found.skipped:
             run.reject(skipped.path, skipped.reason, skipped.message)
         run.process(found.candidates, cancel)
         summary.state = "cancelled" if cancel() else "completed"
     finally:
-        run.finish()
+        if started:
+            run.finish()
         shutil.rmtree(extract_dir, ignore_errors=True)
     return summary
 
 
-def _as_list(inputs: Iterable[Any]) -> list[Any]:
-    return inputs if isinstance(inputs, list) else list(inputs)
+#: Room kept free beyond the originals: thumbnails, the database, its journal.
+SPACE_MARGIN_BYTES = 64 * 2**20
+SPACE_MARGIN_RATIO = 0.05
+
+
+def _check_space(root: Path, needed: int) -> None:
+    """Refuse an import that clearly cannot fit (files already in the case count as new here)."""
+    free = shutil.disk_usage(root).free
+    want = int(needed * (1 + SPACE_MARGIN_RATIO)) + SPACE_MARGIN_BYTES
+    if free < want:
+        raise IngestError(
+            f"not enough free space for this import: it needs about {want / 1e9:.2f} GB on the case's disk, "
+            f"{free / 1e9:.2f} GB is free. Free some space or import fewer files; nothing was imported."
+        )
 
 
 @dataclass(frozen=True)
@@ -228,7 +246,7 @@ class _ImportRun:
         c = self.tasks.pop(result.task_id)
         recorded = self.recorded.pop(result.task_id, None)
         if recorded is None:  # failed before the bytes were preserved: nothing to keep
-            self.reject(c.origin, "unreadable" if result.outcome == "error" else result.outcome, result.message,
+            self.reject(c.origin, "not_preserved" if result.outcome == "error" else result.outcome, result.message,
                         member=c.member, size=c.size)
             return
         item_id, status, sha256, media_type = recorded.item_id, recorded.status, recorded.sha256, recorded.media_type
