@@ -31,3 +31,11 @@ def make_png(size: tuple[int, int] = (64, 48), seed: int = 1) -> bytes:
     buf = io.BytesIO()
     img.save(buf, "PNG")
     return buf.getvalue()
+
+
+PINNED_ALGOS = ("phash", "dhash")
+
+
+def pinned(hashes: list) -> list:
+    """The pinned pHash/dHash of each picture, without the similarity module's matching variants."""
+    return [h for h in hashes if h.algo in PINNED_ALGOS]

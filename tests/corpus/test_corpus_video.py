@@ -6,6 +6,8 @@ import io
 from pathlib import Path
 
 import pytest
+
+from tests.factory import pinned
 from PIL import Image
 
 from verify_bench.media.video import analyze_video
@@ -27,7 +29,7 @@ def test_android_video_with_gps() -> None:
     assert fields["codec"] == "h264" and fields["rotation"] == 0
     assert (a.width, a.height) == (1920, 1080)
     assert a.duration == pytest.approx(0.17, abs=0.01)
-    assert [h.frame_ts for h in a.hashes] == [0.0, 0.0]
+    assert [h.frame_ts for h in pinned(a.hashes)] == [0.0, 0.0]
     assert Image.open(io.BytesIO(a.thumbnail_jpeg or b"")).size == (320, 180)
     raw = {(m.source, m.key): m.value for m in a.raw}
     assert raw[("container", "location")] == "+51.4169-000.0806/"

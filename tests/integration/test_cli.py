@@ -35,7 +35,7 @@ def test_init_import_items_show_log_verify(tmp_path: Path):
     details = json.loads(_run("show", case, items[0]["sha256"][:10], "--json"))
     assert details["item"]["id"] == items[0]["id"]
     assert details["sightings"][0]["source_url"] == "https://example.org/x"
-    assert {h["algo"] for h in details["hashes"]} == {"phash", "dhash"}
+    assert {"phash", "dhash"} <= {h["algo"] for h in details["hashes"]}
     assert [e["kind"] for e in details["events"]] == ["item.imported", "item.sighted", "item.analysed"]
     assert "b.jpg" in _run("show", case, items[1]["id"][:8])
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import click
 
 from .. import __version__
-from . import case_cmds, demo_cmd, import_cmd, items_cmds
+from . import case_cmds, demo_cmd, dupes_cmd, gui_cmd, import_cmd, items_cmds
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -16,7 +16,7 @@ def main() -> None:
 
 for command in (
     case_cmds.init, import_cmd.import_, items_cmds.items, items_cmds.show, case_cmds.log, case_cmds.verify,
-    demo_cmd.demo,
+    demo_cmd.demo, dupes_cmd.dupes, dupes_cmd.similar, gui_cmd.gui,
 ):
     main.add_command(command)
 

@@ -9,9 +9,8 @@ import click
 
 from ..case import Case
 from ..errors import VerifyBenchError
-from ..ingest.pipeline import ImportOptions, run_import
+from ..demo import build_demo_case
 from ..queries import list_items
-from ..resources import samples_dir
 from ..verify import verify_case
 from ._common import human_size
 
@@ -21,18 +20,14 @@ from ._common import human_size
 def demo(case_path: str | None) -> None:
     """Build a demo case from the bundled sample media (in a new temporary folder unless CASE is given)."""
     target = Path(case_path) if case_path else Path(tempfile.mkdtemp(prefix="verify-bench-demo-")) / "demo.vbcase"
+    click.echo(f"Creating demo case at {target}")
     try:
-        samples = samples_dir()
-        with Case.create(target, actor="demo", title="Demo case (bundled samples)") as case:
-            click.echo(f"Created demo case at {target}")
-            media = sorted(str(p) for p in samples.iterdir() if p.name != "ATTRIBUTION.md")
-            summary = run_import(case, media, options=ImportOptions(note="bundled sample media"))
+        summary, again = build_demo_case(target)
+        with Case.open(target) as case:
             click.echo(f"Imported {summary.imported} items ({human_size(summary.bytes)}) in {summary.seconds:.1f} s; "
                        f"{summary.rejected} rejected, {summary.with_problems} with problems:")
             for failure in summary.failures:
                 click.echo(f"  {failure['kind']}: {Path(failure['path']).name}: {failure['message']}")
-            again = run_import(case, [str(samples / "DSCN0010.jpg")], options=ImportOptions(
-                source_url="https://example.org/forwarded/DSCN0010.jpg", note="the same photo received again"))
             click.echo(f"Received DSCN0010.jpg again: {again.sighted + again.known} sighting(s) added, no second copy.")
             click.echo("")
             for item in list_items(case):

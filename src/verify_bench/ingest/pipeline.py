@@ -27,6 +27,7 @@ from ..errors import IngestError
 from ..metadata.filename import fields_from_filename
 from ..metadata.sidecars import SidecarError, read_info_json, sidecar_fields
 from ..originals import TEMP
+from ..similarity.service import LiveMatcher
 from . import paths
 from .archives import ArchiveLimits
 from .progress import FileOutcome, ImportProgress, ImportSummary
@@ -139,6 +140,7 @@ class _ImportRun:
         self.batch_events = 0
         self.tasks: dict[int, Candidate] = {}
         self.recorded: dict[int, _Recorded] = {}
+        self.live = LiveMatcher(case)  # near-duplicate matching as items land, not only as a batch
 
     # ---- the write batch -------------------------------------------------------------------
     def _append(self, kind: str, payload: dict[str, Any], item_id: str | None = None) -> None:
@@ -154,6 +156,7 @@ class _ImportRun:
             force or self.batch_events >= COMMIT_EVENTS or time.monotonic() - self.batch_started >= COMMIT_SECONDS
         ):
             self.case.conn.execute("COMMIT")
+            self.live.refresh()
 
     # ---- the work -------------------------------------------------------------------------
     def process(self, candidates: list[Candidate], cancel: Callable[[], bool]) -> None:
@@ -294,6 +297,7 @@ class _ImportRun:
         self.summary.seconds = round(self.state.elapsed, 3)
         if self.case.conn.in_transaction:
             self.case.conn.execute("COMMIT")
+        self.live.refresh()
         summary = {k: v for k, v in vars(self.summary).items() if k not in ("batch_id", "state")}
         with self.case.write():
             self.case.append(ev.IMPORT_FINISHED, {"batch_id": self.batch_id, "state": self.summary.state,

@@ -10,7 +10,8 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 
 MediaType = Literal["image", "video", "other"]
-HashAlgo = Literal["phash", "dhash"]
+#: "phash", "dhash", and the matching variants named in verify_bench.similarity.variants.MATCH_ALGOS.
+HashAlgo = str
 ProblemKind = Literal[
     "unsupported",       # not a format we parse; preserved and hashed only
     "truncated",         # the file ends early

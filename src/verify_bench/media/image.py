@@ -26,7 +26,7 @@ from io import BytesIO
 from PIL import Image, UnidentifiedImageError
 
 from .analysis import Analysis, Problem
-from .hashing import fingerprint
+from ..similarity.variants import fingerprint_with_variants
 
 MAX_PIXELS = 200_000_000
 DECODE_TARGET = 320
@@ -72,7 +72,8 @@ def analyze_image(data: bytes, fmt: str) -> Analysis:
     try:
         img = _decode_upright(data, fmt, analysis)
         stage = "hash"
-        analysis.hashes, analysis.low_information = fingerprint(img)
+        with _bomb_guard():  # the variants re-open small pictures: our limit, not Pillow's, applies
+            analysis.hashes, analysis.low_information = fingerprint_with_variants(img)
         stage = "thumbnail"
         analysis.thumbnail_jpeg = _thumbnail(img, thumbnail_size(analysis.width or 1, analysis.height or 1))
     except MemoryError:

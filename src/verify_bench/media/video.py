@@ -33,7 +33,7 @@ from av.video.stream import VideoStream
 from PIL import Image
 
 from .analysis import Analysis, FieldValue, MetaEntry, PerceptualHash, Problem
-from .hashing import fingerprint
+from ..similarity.variants import fingerprint_with_variants
 from .sniff import HEAD_BYTES, sniff
 
 ALLOWED_DEMUXERS = frozenset({"mov", "mp4", "m4a", "3gp", "3g2", "mj2", "matroska", "webm", "avi", "mpegts"})
@@ -266,7 +266,7 @@ def _decode_keyframes(
 def _take_keyframe(frame: VideoFrame, ts: float, state: _Keyframes) -> None:
     w, h = _display_size(frame, state)
     grey = _picture(frame, state, min(1.0, HASH_SHORT_SIDE / min(w, h)), "gray")
-    hashes, flat = fingerprint(grey, ts)
+    hashes, flat = fingerprint_with_variants(grey, ts)
     (state.flat if flat else state.informative).extend(hashes)
     if state.thumbnail is None and (state.fallback is None or not flat):
         picture = _picture(frame, state, min(1.0, THUMB_SIZE / max(w, h)), "rgb24")

@@ -1,0 +1,1 @@
+"""The desktop app (PySide6). Everything here is a front end over the Qt-free core."""

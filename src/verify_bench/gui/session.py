@@ -1,0 +1,112 @@
+"""One open case as the GUI sees it: read connection, writer thread, flags, blur state.
+
+Views hold the session and subscribe to :attr:`CaseSession.changed`, emitted whenever
+events were appended (by our own writes or by an import), so they re-read what they show.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Callable, Iterable
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QObject, QTimer, Signal
+
+from .. import browse
+from ..case import DB_NAME, Case
+from . import settings
+from .workers import TaskRunner
+
+
+def read_connection(root: Path) -> sqlite3.Connection:
+    """A read-only connection for a worker thread (WAL: it sees every commit)."""
+    return sqlite3.connect(f"file:{root / DB_NAME}?mode=ro", uri=True, check_same_thread=False, timeout=30)
+
+
+class CaseSession(QObject):
+    """An open case. ``case`` is for quick reads on the GUI thread; writes go to the writer thread."""
+
+    changed = Signal()          # events were appended; re-read
+    flags_changed = Signal()    # sensitive set or blur policy changed
+    write_failed = Signal(str)
+
+    def __init__(self, root: Path, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.root = root.resolve()
+        self.runner = TaskRunner(self)  # this case's background work; closing the case stops it
+        self.case = Case.open(self.root)
+        self._writer = Case.open(self.root, actor=self.case.actor)  # used only on the writer thread
+        self.title = self.case.title
+        self.blur = settings.blur_policy(self.root)
+        self.sensitive: set[str] = browse.sensitive_items(self.case.conn)
+        self.revealed: set[str] = set()   # clicked "reveal" this session
+        self.opened: set[str] = set()     # shown in the detail view this session
+        self._pending_change = QTimer(self, singleShot=True, interval=300)
+        self._pending_change.timeout.connect(self._emit_changed)
+
+    # ---- writing --------------------------------------------------------------------------
+    def write(self, fn: Callable[[Case], Any], *, name: str, on_done: Callable[[Any], None] | None = None,
+              appends: bool = True) -> None:
+        """Run ``fn(writer_case)`` on the writer thread; refresh views afterwards when it ``appends`` events.
+
+        Also for reads through core functions that may update a cache (duplicate detection).
+        """
+        def finished(result: Any) -> None:
+            if appends:
+                self.notify_changed(now=True)
+            if on_done is not None:
+                on_done(result)
+
+        self.runner.run(lambda ctx: fn(self._writer), name=name, serial=True, on_result=finished,
+                        on_error=lambda message, exc: self.write_failed.emit(message))
+
+    def set_sensitive(self, item_ids: Iterable[str], value: bool) -> None:
+        ids = list(item_ids)
+        self.write(lambda case: browse.set_flag(case, ids, browse.SENSITIVE, value),
+                   name="Marking items sensitive" if value else "Clearing the sensitive mark")
+
+    # ---- change notification --------------------------------------------------------------
+    def notify_changed(self, *, now: bool = False) -> None:
+        """Events were appended somewhere; coalesce bursts (an import) into one refresh."""
+        if now:
+            self._pending_change.stop()
+            self._emit_changed()
+        elif not self._pending_change.isActive():
+            self._pending_change.start()
+
+    def _emit_changed(self) -> None:
+        sensitive = browse.sensitive_items(self.case.conn)
+        if sensitive != self.sensitive:
+            self.sensitive = sensitive
+            self.flags_changed.emit()
+        self.changed.emit()
+
+    # ---- blurring -------------------------------------------------------------------------
+    def is_blurred(self, item_id: str) -> bool:
+        if item_id in self.revealed:
+            return False
+        if self.blur.sensitive and item_id in self.sensitive:
+            return True
+        return self.blur.all_until_opened and item_id not in self.opened
+
+    def set_blur_policy(self, policy: settings.BlurPolicy) -> None:
+        self.blur = policy
+        settings.set_blur_policy(self.root, policy)
+        self.flags_changed.emit()
+
+    def reveal(self, item_id: str) -> None:
+        self.revealed.add(item_id)
+        self.flags_changed.emit()
+
+    def mark_opened(self, item_id: str) -> None:
+        if item_id not in self.opened:
+            self.opened.add(item_id)
+            if self.blur.all_until_opened:
+                self.flags_changed.emit()
+
+    def close(self) -> None:
+        self._pending_change.stop()
+        self.runner.shutdown()
+        self._writer.close()
+        self.case.close()

@@ -1,0 +1,243 @@
+"""From hash codes to matches between items: which hashes, how far apart, which frames.
+
+A :class:`Matcher` keeps two in-memory indexes, one of whole-picture hashes (``phash`` of a
+still or of a video keyframe, and of its mirror image) and one of part-picture hashes
+(sub-windows, content box: see :mod:`.variants`). A hit pairs a whole-picture hash with any
+hash of another item within the radius; hits are then grouped per pair of items into
+:class:`Match` records. Adding
+codes returns the matches they take part in, so matching runs as items arrive.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any, Literal
+
+import numpy as np
+
+from .index import HashIndex, Pairs, to_codes
+from .variants import MATCH_ALGOS, WHOLE_PICTURE
+
+MatchKind = Literal["image", "video", "frame"]
+#: Frame pairs whose time offsets differ by less than this belong to one shared segment.
+SEGMENT_GAP_S = 2.0
+#: Frame pairs kept as evidence per video match.
+EVIDENCE_FRAMES = 20
+
+
+@dataclass(frozen=True)
+class CodeRows:
+    """Hashes of items as parallel arrays (one row per stored hash)."""
+
+    item_ids: Sequence[str]
+    frame_ts: Sequence[float | None]
+    algos: Sequence[str]
+    bits: Sequence[int] | np.ndarray
+
+
+@dataclass(frozen=True)
+class Match:
+    """Two items that show the same picture or share footage (``a < b``)."""
+
+    a: str
+    b: str
+    kind: MatchKind          # "image": two stills; "video": two videos; "frame": a still found in a video
+    distance: int            # the smallest Hamming distance among the hits
+    evidence: dict[str, Any]
+
+
+@dataclass
+class _Codes:
+    """Codes and what each one is (item number, frame time or NaN, position in MATCH_ALGOS)."""
+
+    codes: np.ndarray
+    item: np.ndarray
+    ts: np.ndarray
+    algo: np.ndarray
+
+    def select(self, mask: np.ndarray) -> _Codes:
+        return _Codes(self.codes[mask], self.item[mask], self.ts[mask], self.algo[mask])
+
+
+_FIELDS = ("codes", "item", "ts", "algo")
+_EMPTY = _Codes(np.empty(0, np.uint64), np.empty(0, np.int64), np.empty(0, np.float64), np.empty(0, np.int8))
+
+
+class _GrowingCodes:
+    """An append-only :class:`_Codes` whose arrays double when full, so adding a few codes costs little."""
+
+    def __init__(self) -> None:
+        self.size = 0
+        self._store = _EMPTY
+
+    def view(self) -> _Codes:
+        return _Codes(*(getattr(self._store, f)[: self.size] for f in _FIELDS))
+
+    def append(self, new: _Codes) -> None:
+        n = self.size + new.codes.shape[0]
+        if n > self._store.codes.shape[0]:
+            capacity = max(n, 2 * self._store.codes.shape[0], 1024)
+            grown = []
+            for f in _FIELDS:
+                old = getattr(self._store, f)
+                arr = np.empty(capacity, dtype=old.dtype)
+                arr[: self.size] = old[: self.size]
+                grown.append(arr)
+            self._store = _Codes(*grown)
+        for f in _FIELDS:
+            getattr(self._store, f)[self.size:n] = getattr(new, f)
+        self.size = n
+
+
+class Matcher:
+    """Incremental near-duplicate matching over stills and video keyframes."""
+
+    def __init__(self, radius: int, *, threads: int | None = None) -> None:
+        self.radius = radius
+        self.media: dict[str, str] = {}    # item id -> "image" | "video"
+        self._numbers: dict[str, int] = {}
+        self._ids: list[str] = []
+        self._whole, self._parts = _GrowingCodes(), _GrowingCodes()
+        self._keyframes: dict[int, int] = defaultdict(int)   # item number -> keyframes hashed
+        self._whole_index = HashIndex(threads=threads)
+        self._parts_index = HashIndex(threads=threads)
+
+    def __len__(self) -> int:
+        return len(self._ids)
+
+    def add(self, rows: CodeRows, media: dict[str, str]) -> list[Match]:
+        """Index the hashes of new items; return every match between them and all items indexed so far."""
+        batch_start = len(self._whole_index) == 0 and len(self._parts_index) == 0
+        whole, parts = self._split(rows, media)
+        w_start, p_start = len(self._whole_index), len(self._parts_index)
+        self._index(whole, parts)
+        r = self.radius
+        all_whole, all_parts = self._whole.view(), self._parts.view()
+        if batch_start:
+            ww = (self._whole_index.pairs(r), all_whole, all_whole)
+        else:
+            ww = (self._whole_index.query(whole.codes, r), whole, all_whole)
+        return self._group([
+            ww,
+            (self._parts_index.query(whole.codes, r), whole, all_parts),
+            (self._whole_index.query(parts.codes, r), parts, all_whole),
+        ])
+
+    def load(self, rows: CodeRows, media: dict[str, str]) -> None:
+        """Index hashes of items whose matches are known already (no search)."""
+        self._index(*self._split(rows, media))
+
+    def query(self, rows: CodeRows, media: dict[str, str]) -> list[Match]:
+        """Matches of items that are not indexed and are not added (e.g. a file outside the case)."""
+        whole, parts = self._split(rows, media)
+        self._count_keyframes(whole)
+        r = self.radius
+        all_whole, all_parts = self._whole.view(), self._parts.view()
+        return self._group([
+            (self._whole_index.query(whole.codes, r), whole, all_whole),
+            (self._parts_index.query(whole.codes, r), whole, all_parts),
+            (self._whole_index.query(parts.codes, r), parts, all_whole),
+        ])
+
+    def _split(self, rows: CodeRows, media: dict[str, str]) -> tuple[_Codes, _Codes]:
+        """Rows -> (whole-picture codes, part-picture codes); other algorithms are left out."""
+        self.media.update(media)
+        algo_number = {a: i for i, a in enumerate(MATCH_ALGOS)}
+        keep = [i for i, a in enumerate(rows.algos) if a in algo_number]
+        codes = _Codes(
+            to_codes(np.asarray(rows.bits, dtype=np.int64)[keep] if keep else np.empty(0, dtype=np.int64)),
+            np.array([self._number(rows.item_ids[i]) for i in keep], dtype=np.int64),
+            np.array([math.nan if rows.frame_ts[i] is None else rows.frame_ts[i] for i in keep], dtype=np.float64),
+            np.array([algo_number[rows.algos[i]] for i in keep], dtype=np.int8),
+        )
+        whole = np.isin(codes.algo, [algo_number[a] for a in WHOLE_PICTURE])
+        return codes.select(whole), codes.select(~whole)
+
+    def _count_keyframes(self, whole: _Codes) -> None:
+        frames = whole.item[(whole.algo == 0) & ~np.isnan(whole.ts)]
+        for item, count in zip(*(a.tolist() for a in np.unique(frames, return_counts=True))):
+            self._keyframes[item] += count
+
+    def _index(self, whole: _Codes, parts: _Codes) -> None:
+        self._count_keyframes(whole)
+        self._whole.append(whole)
+        self._parts.append(parts)
+        self._whole_index.add(whole.codes)
+        self._parts_index.add(parts.codes)
+
+    def _number(self, item_id: str) -> int:
+        n = self._numbers.get(item_id)
+        if n is None:
+            n = self._numbers[item_id] = len(self._ids)
+            self._ids.append(item_id)
+        return n
+
+    def _group(self, found: list[tuple[Pairs, _Codes, _Codes]]) -> list[Match]:
+        """Hits (code of one side, code of the other, distance) -> matches per pair of items."""
+        hits: dict[tuple[int, int], dict[tuple[float, float, int, int], int]] = defaultdict(dict)
+        for pairs, left, right in found:
+            ia_all, ib_all = left.item[pairs.a], right.item[pairs.b]
+            other = ia_all != ib_all
+            columns = (ia_all[other], ib_all[other], left.ts[pairs.a][other], right.ts[pairs.b][other],
+                       left.algo[pairs.a][other], right.algo[pairs.b][other], pairs.distance[other])
+            for ia, ib, ta, tb, aa, ab, d in zip(*(c.tolist() for c in columns)):
+                if self._ids[ia] > self._ids[ib]:
+                    ia, ib, ta, tb, aa, ab = ib, ia, tb, ta, ab, aa
+                key = (ta, tb, aa, ab)
+                per_pair = hits[(ia, ib)]
+                per_pair[key] = min(d, per_pair.get(key, 64))
+        matches = [self._match(ia, ib, found) for (ia, ib), found in hits.items()]
+        return [m for m in matches if m is not None]
+
+    def _match(self, ia: int, ib: int, found: dict[tuple[float, float, int, int], int]) -> Match | None:
+        a, b = self._ids[ia], self._ids[ib]
+        video_a, video_b = self.media.get(a) == "video", self.media.get(b) == "video"
+        ranked = sorted(found.items(), key=lambda kv: (kv[1], kv[0]))
+        (ta, tb, aa, ab), best = ranked[0]
+        hashes = [MATCH_ALGOS[aa], MATCH_ALGOS[ab]]
+        if not video_a and not video_b:
+            return Match(a, b, "image", best, {"hashes": hashes, "distance": best})
+        if video_a and video_b:
+            frames = _best_per_frame(ranked)
+            if len(frames) < min(2, self._keyframes[ia], self._keyframes[ib]):
+                return None  # one similar keyframe is not shared footage, unless a video has only one
+            return Match(a, b, "video", best, {
+                "hashes": hashes, "distance": best, "segments": segments(frames),
+                "frames": [[fa, fb, d] for fa, fb, d in sorted(frames)[:EVIDENCE_FRAMES]],
+            })
+        frame_ts = tb if video_b else ta
+        frames = sorted({(tb if video_b else ta, d) for (ta, tb, _, _), d in ranked}, key=lambda x: (x[1], x[0]))
+        return Match(a, b, "frame", best, {
+            "hashes": hashes, "distance": best, "video": b if video_b else a, "still": a if video_b else b,
+            "frame_ts": frame_ts, "frames": [[t, d] for t, d in frames[:EVIDENCE_FRAMES]],
+        })
+
+
+def _best_per_frame(ranked: list[tuple[tuple[float, float, int, int], int]]) -> list[tuple[float, float, int]]:
+    """One hit per keyframe of the first video (its closest), as (time in a, time in b, distance)."""
+    best: dict[float, tuple[float, int]] = {}
+    for (ta, tb, _, _), d in ranked:
+        if ta not in best:
+            best[ta] = (tb, d)
+    return [(ta, tb, d) for ta, (tb, d) in best.items()]
+
+
+def segments(frames: list[tuple[float, float, int]]) -> list[dict[str, Any]]:
+    """Group frame pairs by time offset into shared segments with their time ranges in each video."""
+    by_offset = sorted(frames, key=lambda f: f[1] - f[0])
+    groups: list[list[tuple[float, float, int]]] = []
+    for f in by_offset:
+        if groups and (f[1] - f[0]) - (groups[-1][-1][1] - groups[-1][-1][0]) <= SEGMENT_GAP_S:
+            groups[-1].append(f)
+        else:
+            groups.append([f])
+    out = [{
+        "a": [min(f[0] for f in g), max(f[0] for f in g)],
+        "b": [min(f[1] for f in g), max(f[1] for f in g)],
+        "offset": round(sorted(f[1] - f[0] for f in g)[len(g) // 2], 3),
+        "frames": len(g),
+    } for g in groups]
+    return sorted(out, key=lambda s: -s["frames"])

@@ -1,0 +1,74 @@
+"""Multi-index hashing finds exactly the pairs a brute-force comparison finds."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from verify_bench.similarity.index import HashIndex, substring_count, to_codes
+
+
+def _codes(n: int, seed: int, near: int = 300, max_flips: int = 14) -> np.ndarray:
+    rng = np.random.default_rng(seed)
+    codes = rng.integers(0, 2**64, n, dtype=np.uint64)
+    for k in range(near):  # near copies of earlier codes, 0..max_flips bits apart
+        c = codes[rng.integers(0, n - near)]
+        for bit in rng.choice(64, rng.integers(0, max_flips + 1), replace=False):
+            c ^= np.uint64(1) << np.uint64(bit)
+        codes[n - near + k] = c
+    return codes
+
+
+def _brute(a: np.ndarray, b: np.ndarray, radius: int) -> set[tuple[int, int, int]]:
+    d = np.bitwise_count(a[:, None] ^ b[None, :])
+    i, j = np.nonzero(d <= radius)
+    return {(int(x), int(y), int(d[x, y])) for x, y in zip(i, j)}
+
+
+@pytest.mark.parametrize("radius", [0, 3, 8, 12])
+def test_all_pairs_equal_brute_force(radius: int):
+    codes = _codes(3000, seed=radius)
+    index = HashIndex(threads=2)
+    index.add(codes)
+    found = index.pairs(radius)
+    got = set(zip(found.a.tolist(), found.b.tolist(), found.distance.tolist()))
+    truth = {(i, j, d) for i, j, d in _brute(codes, codes, radius) if i < j}
+    assert got == truth and len(got) == len(found)  # each pair once
+
+
+def test_queries_see_codes_added_after_the_tables_were_built():
+    codes = _codes(6000, seed=1)
+    index = HashIndex(threads=1)
+    index.add(codes[:5000])
+    index.query(codes[:1], 8)  # builds tables for the first 5000
+    ids = index.add(codes[5000:])  # these sit in the tail
+    assert list(ids) == list(range(5000, 6000))
+    queries = codes[4900:5100] ^ np.uint64(0b1011)
+    found = index.query(queries, 8)
+    got = set(zip(found.a.tolist(), found.b.tolist(), found.distance.tolist()))
+    assert got == _brute(queries, codes, 8)
+
+
+def test_signed_sqlite_integers_become_the_same_bits():
+    assert to_codes([-1, 0, 5]).tolist() == [2**64 - 1, 0, 5]
+    assert to_codes(np.array([-(2**63)], dtype=np.int64)).tolist() == [2**63]
+
+
+def test_radius_outside_the_supported_range_is_refused():
+    index = HashIndex()
+    index.add([1, 2])
+    with pytest.raises(ValueError):
+        index.pairs(-1)
+    with pytest.raises(ValueError):
+        index.query([1], 65)
+
+
+def test_substrings_follow_the_cost_model():
+    assert substring_count(8, 10**6) == substring_count(8, 10**7) == 3  # 21-bit keys, radius 2 each
+    assert substring_count(8, 10**3) > 3  # few codes: narrower keys, fewer probes
+
+
+def test_an_empty_index_answers_with_no_pairs():
+    index = HashIndex()
+    assert len(index.pairs(8)) == 0
+    assert len(index.query([123], 8)) == 0
