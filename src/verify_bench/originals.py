@@ -11,7 +11,15 @@ from __future__ import annotations
 import os
 import re
 import stat
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
+
+try:
+    import fcntl
+except ImportError:  # Windows
+    fcntl = None  # type: ignore[assignment]
 
 ORIGINALS = "originals"
 TEMP = "originals/.tmp"
@@ -60,19 +68,58 @@ def fsync_dir(path: Path) -> None:
         os.close(fd)
 
 
+LOCK_NAME = ".importing.lock"
+#: Where file locks are unavailable, only temp files older than this are taken for left-overs.
+STALE_SECONDS = 6 * 3600
+
+
+@contextmanager
+def importing(case_root: Path) -> Iterator[None]:
+    """Held (shared) for the whole of an import, so that no other process cleans its temp files."""
+    tmp = case_root / TEMP
+    tmp.mkdir(parents=True, exist_ok=True)
+    with open(tmp / LOCK_NAME, "a") as lock:
+        if fcntl is not None:
+            fcntl.flock(lock, fcntl.LOCK_SH)
+        yield
+
+
+def _nobody_importing(lock_path: Path) -> bool:
+    if fcntl is None or not lock_path.exists():
+        return fcntl is not None
+    with open(lock_path, "a") as lock:
+        try:
+            fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            return False
+        fcntl.flock(lock, fcntl.LOCK_UN)
+        return True
+
+
 def clean_temp(case_root: Path) -> int:
-    """Remove temporary files left by an interrupted import; returns how many were removed."""
+    """Remove temporary files left by an interrupted import; returns how many were removed.
+
+    While any process imports into the case (it holds :func:`importing`), nothing is removed.
+    """
     tmp = case_root / TEMP
     removed = 0
     if not tmp.is_dir():
         return 0
+    everything = _nobody_importing(tmp / LOCK_NAME)
+    cutoff = time.time() - STALE_SECONDS
     for dirpath, dirnames, filenames in os.walk(tmp, topdown=False):
         for name in filenames:
-            os.chmod(os.path.join(dirpath, name), stat.S_IWUSR | stat.S_IRUSR)
-            os.unlink(os.path.join(dirpath, name))
+            full = os.path.join(dirpath, name)
+            if name == LOCK_NAME or not (everything or os.lstat(full).st_mtime < cutoff):
+                continue
+            os.chmod(full, stat.S_IWUSR | stat.S_IRUSR)
+            os.unlink(full)
             removed += 1
         for name in dirnames:
-            os.rmdir(os.path.join(dirpath, name))
+            try:
+                os.rmdir(os.path.join(dirpath, name))
+            except OSError:  # not empty: files of a running import
+                pass
     return removed
 
 

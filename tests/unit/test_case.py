@@ -76,3 +76,17 @@ def test_opening_removes_temp_files_left_by_a_killed_import(case: Case):
     assert reopened.cleaned_temp_files == 1
     assert not leftover.exists()
     reopened.close()
+
+
+def test_opening_during_an_import_leaves_its_temp_files_alone(case: Case):
+    from verify_bench.originals import importing
+
+    partial = case.root / "originals" / ".tmp" / "running.part"
+    with importing(case.root):
+        partial.write_bytes(b"being written")
+        second = Case.open(case.root)
+        assert second.cleaned_temp_files == 0 and partial.exists()
+        second.close()
+    third = Case.open(case.root)
+    assert third.cleaned_temp_files == 1 and not partial.exists()
+    third.close()

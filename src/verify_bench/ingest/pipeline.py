@@ -26,7 +26,7 @@ from ..case import Case
 from ..errors import IngestError
 from ..metadata.filename import fields_from_filename
 from ..metadata.sidecars import SidecarError, read_info_json, sidecar_fields
-from ..originals import TEMP
+from ..originals import TEMP, importing
 from ..similarity.service import LiveMatcher
 from . import paths
 from .archives import ArchiveLimits
@@ -70,30 +70,31 @@ def run_import(
     summary = ImportSummary(batch_id, "interrupted")
     run = _ImportRun(case, options, batch_id, summary, state, progress or (lambda p: None), on_file)
     started = False
-    try:
-        found = scan(inputs, extract_to=extract_dir, limits=options.archive_limits, cancel=cancel, exclude=case.root)
-        state.files_total = len(found.candidates) + len(found.skipped)
-        state.bytes_total = found.total_bytes
-        _check_space(case.root, found.total_bytes)
-        state.phase = "importing"
-        with case.write():
-            case.append(ev.IMPORT_STARTED, {
-                "batch_id": batch_id,
-                "inputs": [paths.display(paths.to_bytes(os.path.abspath(i))) for i in inputs],
-                "source_url": options.source_url,
-                "note": options.note,
-                "files": state.files_total,
-                "bytes": state.bytes_total,
-            })
-        started = True
-        for skipped in found.skipped:
-            run.reject(skipped.path, skipped.reason, skipped.message)
-        run.process(found.candidates, cancel)
-        summary.state = "cancelled" if cancel() else "completed"
-    finally:
-        if started:
-            run.finish()
-        shutil.rmtree(extract_dir, ignore_errors=True)
+    with importing(case.root):  # no other process may clean our temp files meanwhile
+        try:
+            found = scan(inputs, extract_to=extract_dir, limits=options.archive_limits, cancel=cancel, exclude=case.root)
+            state.files_total = len(found.candidates) + len(found.skipped)
+            state.bytes_total = found.total_bytes
+            _check_space(case.root, found.total_bytes)
+            state.phase = "importing"
+            with case.write():
+                case.append(ev.IMPORT_STARTED, {
+                    "batch_id": batch_id,
+                    "inputs": [paths.display(paths.to_bytes(os.path.abspath(i))) for i in inputs],
+                    "source_url": options.source_url,
+                    "note": options.note,
+                    "files": state.files_total,
+                    "bytes": state.bytes_total,
+                })
+            started = True
+            for skipped in found.skipped:
+                run.reject(skipped.path, skipped.reason, skipped.message)
+            run.process(found.candidates, cancel)
+            summary.state = "cancelled" if cancel() else "completed"
+        finally:
+            if started:
+                run.finish()
+            shutil.rmtree(extract_dir, ignore_errors=True)
     return summary
 
 
