@@ -6,7 +6,7 @@ import click
 
 from .. import __version__
 from . import case_cmds, demo_cmd, dupes_cmd, gui_cmd, import_cmd, items_cmds
-from . import chrono_cmds, geo_cmds, incident_cmds
+from . import chrono_cmds, fragment_cmds, geo_cmds, incident_cmds
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -21,7 +21,7 @@ for command in (
     geo_cmds.locate, geo_cmds.locations, geo_cmds.accept_location_cmd, geo_cmds.withdraw_location_cmd,
     geo_cmds.coords, geo_cmds.export_geo_cmd, chrono_cmds.sun, chrono_cmds.shadow_band_cmd, chrono_cmds.times,
     chrono_cmds.claim_time_cmd, chrono_cmds.timeline_cmd, chrono_cmds.time_of_day_cmd, incident_cmds.incident,
-    incident_cmds.layers, incident_cmds.areas,
+    incident_cmds.layers, incident_cmds.areas, fragment_cmds.tag, fragment_cmds.fragments,
 ):
     main.add_command(command)
 
