@@ -40,6 +40,8 @@ OutcomeFn = Callable[[FileOutcome], None]
 
 COMMIT_SECONDS = 0.5
 COMMIT_EVENTS = 200
+#: How often matching catches up with committed items during an import (and always at its end).
+LIVE_MATCH_SECONDS = 5.0
 
 
 @dataclass
@@ -142,6 +144,7 @@ class _ImportRun:
         self.tasks: dict[int, Candidate] = {}
         self.recorded: dict[int, _Recorded] = {}
         self.live = LiveMatcher(case)  # near-duplicate matching as items land, not only as a batch
+        self.live_matched = time.monotonic()
 
     # ---- the write batch -------------------------------------------------------------------
     def _append(self, kind: str, payload: dict[str, Any], item_id: str | None = None) -> None:
@@ -157,7 +160,9 @@ class _ImportRun:
             force or self.batch_events >= COMMIT_EVENTS or time.monotonic() - self.batch_started >= COMMIT_SECONDS
         ):
             self.case.conn.execute("COMMIT")
-            self.live.refresh()
+            if time.monotonic() - self.live_matched >= LIVE_MATCH_SECONDS:
+                self.live.refresh()
+                self.live_matched = time.monotonic()
 
     # ---- the work -------------------------------------------------------------------------
     def process(self, candidates: list[Candidate], cancel: Callable[[], bool]) -> None:
