@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -16,6 +18,19 @@ def corpus() -> Path:
     if not CORPUS.is_dir():
         pytest.skip("../shared/corpus is not present")
     return CORPUS
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _config_dir(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """Profiles and their keys live in a temporary config folder, never in the user's real one."""
+    path = tmp_path_factory.mktemp("config")
+    before = os.environ.get("VERIFY_BENCH_CONFIG_DIR")
+    os.environ["VERIFY_BENCH_CONFIG_DIR"] = str(path)
+    yield path
+    if before is None:
+        os.environ.pop("VERIFY_BENCH_CONFIG_DIR", None)
+    else:
+        os.environ["VERIFY_BENCH_CONFIG_DIR"] = before
 
 
 @pytest.fixture(autouse=True)

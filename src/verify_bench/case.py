@@ -7,6 +7,7 @@ A case is a folder with ``case.sqlite`` (events + projections), ``originals/``,
 
 from __future__ import annotations
 
+import dataclasses
 import getpass
 import json
 import os
@@ -23,6 +24,10 @@ from . import __version__, events as ev, projections
 from .errors import CaseError, CaseVersionError, EventLogError, ItemNotFound
 from .migrations import KNOWN_MIGRATIONS, SCHEMA_VERSION, migrations
 from .originals import clean_temp
+from .profiles import Signer, signer_for
+from .workflow import people
+from .workflow.seal import refuse_if_sealed
+from .workflow.vocabulary import PERSON_REGISTERED
 
 DB_NAME = "case.sqlite"
 FOLDERS = ("originals", "originals/.tmp", "derived", "exports")
@@ -30,7 +35,7 @@ ACTOR_ENV = "VERIFY_BENCH_ACTOR"
 
 
 def default_actor() -> str:
-    """Who is acting: ``$VERIFY_BENCH_ACTOR``, else the operating-system user."""
+    """Who is acting: ``$VERIFY_BENCH_ACTOR``, else the operating-system user (a local profile of that name)."""
     env = os.environ.get(ACTOR_ENV, "").strip()
     if env:
         return env
@@ -46,24 +51,42 @@ def connect(path: Path | str) -> sqlite3.Connection:
     conn.execute("PRAGMA journal_mode = WAL")
     conn.execute("PRAGMA synchronous = FULL")
     conn.execute("PRAGMA foreign_keys = ON")
+    conn.execute("PRAGMA cache_size = -65536")  # 64 MiB of pages: a million-event log stays in memory
     if sys.platform == "darwin":
         conn.execute("PRAGMA fullfsync = ON")
     return conn
 
 
 class Case:
-    """An open case. Not thread-safe: one writer per case (the import writer, or the GUI's DB thread)."""
+    """An open case. Not thread-safe: one writer per case (the import writer, or the GUI's DB thread).
 
-    def __init__(self, root: Path, conn: sqlite3.Connection, actor: str) -> None:
+    Events are signed by the acting person's profile (``actor`` names it; a first use of a name
+    creates an investigator profile for it). The key is unlocked on the first write, so a case
+    opened only to read never needs a passphrase; pass ``signer`` (from
+    :func:`verify_bench.profiles.unlock`) or ``passphrase`` for a protected profile.
+    """
+
+    def __init__(self, root: Path, conn: sqlite3.Connection, actor: str, *, signer: Signer | None = None,
+                 passphrase: str | None = None) -> None:
         self.root = root
         self.conn = conn
         self.db = Database(conn)
-        self.actor = actor
+        self.actor = signer.name if signer is not None else actor.strip()
+        self._signer = signer
+        self._passphrase = passphrase
+        # While this case holds the write transaction nobody else can append: the head and whether
+        # the signer's key is registered are remembered until the transaction (or a savepoint) ends.
+        self._writing = 0
+        self._tail: tuple[int, str] | None = None
+        self._key_registered = False
         self.cleaned_temp_files = 0
 
     # ---- creating and opening -------------------------------------------------------------
     @classmethod
-    def create(cls, path: Path | str, *, actor: str | None = None, title: str | None = None) -> Case:
+    def create(cls, path: Path | str, *, actor: str | None = None, title: str | None = None,
+               signer: Signer | None = None, passphrase: str | None = None) -> Case:
+        """Create a case; its creator's public key and role are recorded in ``case.created``."""
+        signer = signer or signer_for(actor or default_actor(), passphrase=passphrase)
         root = Path(path)
         if root.exists() and (not root.is_dir() or any(root.iterdir())):
             raise CaseError(f"cannot create a case at {root}: it exists and is not an empty folder")
@@ -74,17 +97,19 @@ class Case:
             raise CaseError(f"cannot create a case at {root}: {exc.strerror or exc}") from exc
         conn = connect(root / DB_NAME)
         migrations.apply(Database(conn))
-        case = cls(root, conn, actor or default_actor())
+        case = cls(root, conn, signer.name, signer=signer)
         with case.write():
-            case.append(ev.CASE_CREATED, {
+            case._append_signed(ev.CASE_CREATED, {
                 "title": title or root.name,
                 "app_version": __version__,
                 "schema_version": SCHEMA_VERSION,
-            })
+                "creator": people.registration(conn, signer),
+            }, None)
         return case
 
     @classmethod
-    def open(cls, path: Path | str, *, actor: str | None = None) -> Case:
+    def open(cls, path: Path | str, *, actor: str | None = None, signer: Signer | None = None,
+             passphrase: str | None = None) -> Case:
         root = Path(path)
         db_path = root / DB_NAME
         if not db_path.is_file():
@@ -107,7 +132,7 @@ class Case:
             migrations.apply(db)
         for folder in FOLDERS:
             (root / folder).mkdir(parents=True, exist_ok=True)
-        case = cls(root, conn, actor or default_actor())
+        case = cls(root, conn, actor or default_actor(), signer=signer, passphrase=passphrase)
         case.cleaned_temp_files = clean_temp(root)
         return case
 
@@ -125,10 +150,18 @@ class Case:
     def write(self) -> Iterator[Case]:
         """A write transaction (``BEGIN IMMEDIATE``); nested calls become savepoints."""
         if self.conn.in_transaction:
-            with self.db.atomic():
-                yield self
+            self._writing += 1
+            try:
+                with self.db.atomic():
+                    yield self
+            except BaseException:
+                self._forget_tail()  # the savepoint was rolled back
+                raise
+            finally:
+                self._writing -= 1
             return
         self.conn.execute("BEGIN IMMEDIATE")
+        self._writing += 1
         try:
             yield self
         except BaseException:
@@ -137,25 +170,57 @@ class Case:
             raise
         else:
             self.conn.execute("COMMIT")
+        finally:
+            self._writing -= 1
+            self._forget_tail()
+
+    def _forget_tail(self) -> None:
+        self._tail = None
+        self._key_registered = False
+
+    @property
+    def signer(self) -> Signer:
+        """The acting person's unlocked key (raises :class:`~verify_bench.profiles.ProfileLockedError`)."""
+        if self._signer is None:
+            self._signer = signer_for(self.actor, passphrase=self._passphrase)
+        return self._signer
 
     def append(self, kind: str, payload: dict[str, Any], *, item_id: str | None = None) -> ev.Event:
-        """Append one event and project it. Must run inside :meth:`write`."""
+        """Append one signed event and project it. Must run inside :meth:`write`.
+
+        The actor's key joins the case first if it is new to it (``person.registered``); an event
+        that would change a sealed item is refused (:class:`~verify_bench.workflow.ItemSealedError`).
+        """
         if not self.conn.in_transaction:
             raise EventLogError("events are appended only inside Case.write()")
-        seq, prev_hash = self.head()
-        event = ev.new_event(
-            seq=seq + 1, actor=self.actor, kind=kind, item_id=item_id, payload=payload, prev_hash=prev_hash
+        signer = self.signer
+        if not self._key_registered:
+            if not people.key_known(self.conn, signer.key_id):
+                self._append_signed(PERSON_REGISTERED, people.registration(self.conn, signer), None)
+            self._key_registered = self._writing > 0
+        refuse_if_sealed(self.conn, kind, item_id)
+        return self._append_signed(kind, payload, item_id)
+
+    def _append_signed(self, kind: str, payload: dict[str, Any], item_id: str | None) -> ev.Event:
+        signer = self.signer
+        seq, prev_hash = self._tail or self.head()
+        self._tail = None
+        unsigned = ev.new_event(
+            seq=seq + 1, actor=signer.name, kind=kind, item_id=item_id, payload=payload, prev_hash=prev_hash
         )
+        event = dataclasses.replace(unsigned, key_id=signer.key_id, signature=signer.sign(unsigned.hash))
         try:
             self.conn.execute(
-                "INSERT INTO events (seq, id, at, actor, kind, item_id, payload, prev_hash, hash)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                "INSERT INTO events (seq, id, at, actor, kind, item_id, payload, prev_hash, hash, key_id, signature)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (event.seq, event.id, event.at, event.actor, event.kind, event.item_id, event.payload_json,
-                 event.prev_hash, event.hash),
+                 event.prev_hash, event.hash, event.key_id, event.signature),
             )
             projections.apply(self.conn, event)
         except sqlite3.Error as exc:
             raise EventLogError(f"could not record {kind}: {exc}") from exc
+        if self._writing:
+            self._tail = (event.seq, event.hash)
         return event
 
     # ---- reading --------------------------------------------------------------------------

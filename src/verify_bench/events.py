@@ -2,7 +2,9 @@
 
 An event's hash is SHA-256 over :func:`canonical_bytes` of its fields, which
 include the previous event's hash. Changing, removing, inserting or reordering any
-event therefore changes every hash after it.
+event therefore changes every hash after it. Each event is also signed: ``signature`` is the
+acting person's Ed25519 signature of ``hash`` by the key named ``key_id`` (see
+:mod:`verify_bench.profiles.keys`); both stay outside the hash, which they sign.
 """
 
 from __future__ import annotations
@@ -37,6 +39,8 @@ class Event:
     payload: dict[str, Any]
     prev_hash: str
     hash: str
+    key_id: str | None = None      # None only on events recorded before the case signed events
+    signature: str | None = None
 
     @property
     def payload_json(self) -> str:
@@ -104,6 +108,8 @@ def event_from_row(row: dict[str, Any]) -> Event:
         payload=json.loads(row["payload"]),
         prev_hash=row["prev_hash"],
         hash=row["hash"],
+        key_id=row.get("key_id"),
+        signature=row.get("signature"),
     )
 
 

@@ -21,6 +21,10 @@ from .case import DB_NAME
 from .errors import CaseError
 from .migrations import PROJECTION_TABLES, migrations
 from .originals import iter_stored
+from .workflow.signatures import check_signatures
+
+#: Events between two progress reports (and cancellation checks) in the event stages.
+_STEP = 5000
 
 #: Triggers that keep the log append-only; their absence is itself a finding.
 REQUIRED_TRIGGERS = ("events_refuse_update", "events_refuse_delete")
@@ -61,36 +65,68 @@ class VerifyReport:
         return not self.errors
 
 
+class VerifyCancelled(CaseError):
+    """``cancel()`` returned True: the check stopped before it was complete (nothing is concluded)."""
+
+
+Progress = Callable[[str, int, int], None]
+
+
 def verify_case(
-    root: Path | str, *, expect_head: str | None = None, progress: Callable[[str, int, int], None] | None = None
+    root: Path | str, *, expect_head: str | None = None, progress: Progress | None = None,
+    cancel: Callable[[], bool] | None = None,
 ) -> VerifyReport:
-    """Check everything; ``expect_head`` is a head hash (or ``SEQ:HASH``) exported earlier."""
+    """Check everything; ``expect_head`` is a head hash (or ``SEQ:HASH``) exported earlier.
+
+    ``progress(label, done, total)`` is called as the work advances: ``label`` is a stage
+    (``"events"``, ``"signatures"``, ``"projections"``) or the stored path of the original being
+    re-hashed. ``cancel()`` is polled as often; when it returns True, :class:`VerifyCancelled` is raised.
+    """
     root = Path(root)
     if not (root / DB_NAME).is_file():
         raise CaseError(f"{root} is not a case folder (no {DB_NAME})")
     report = VerifyReport()
+    step = _Stepper(progress, cancel)
     conn = sqlite3.connect(f"file:{root / DB_NAME}?mode=ro", uri=True)
     try:
+        signed = {r[1] for r in conn.execute("PRAGMA table_info(events)")} >= {"key_id", "signature"}
+        columns = "key_id, signature" if signed else "NULL, NULL"
         rows = conn.execute(
-            "SELECT seq, id, at, actor, kind, item_id, payload, prev_hash, hash FROM events ORDER BY seq"
+            f"SELECT seq, id, at, actor, kind, item_id, payload, prev_hash, hash, {columns} FROM events ORDER BY seq"
         ).fetchall()
+        step("events", 0, len(rows))
         events = _check_chain(rows, report)
+        report.findings.extend(check_signatures(events, lambda n: step("signatures", n, len(events))))
         _check_triggers(conn, report)
         if expect_head:
             _check_head(expect_head, report)
-        rebuilt = _rebuild(events, report)
+        rebuilt = _rebuild(events, report, step)
         _compare_projections(conn, rebuilt, report)
-        _check_originals(root, rebuilt, report, progress)
+        _check_originals(root, rebuilt, report, step)
     finally:
         conn.close()
     return report
+
+
+class _Stepper:
+    """Reports progress and polls for cancellation."""
+
+    def __init__(self, progress: Progress | None, cancel: Callable[[], bool] | None) -> None:
+        self.progress = progress
+        self.cancel = cancel
+
+    def __call__(self, label: str, done: int, total: int) -> None:
+        if self.cancel is not None and self.cancel():
+            raise VerifyCancelled("verification cancelled before it was complete")
+        if self.progress is not None:
+            self.progress(label, done, total)
 
 
 def _check_chain(rows: list[tuple[Any, ...]], report: VerifyReport) -> list[ev.Event]:
     events: list[ev.Event] = []
     prev_hash = ev.GENESIS_HASH
     for expected_seq, row in enumerate(rows, start=1):
-        seq, eid, at, actor, kind, item_id, payload_text, stored_prev, stored_hash = row
+        seq, eid, at, actor, kind, item_id, payload_text, stored_prev, stored_hash, key_id, signature = row
         if seq != expected_seq:
             report.findings.append(Finding("event_sequence_gap", f"event {seq} follows event {expected_seq - 1}: events are missing or were inserted", seq=seq))
         try:
@@ -98,7 +134,7 @@ def _check_chain(rows: list[tuple[Any, ...]], report: VerifyReport) -> list[ev.E
         except (TypeError, ValueError):
             report.findings.append(Finding("event_payload_invalid", f"event {seq} ({kind}): payload is not JSON", seq=seq))
             payload = None
-        event = ev.Event(seq, eid, at, actor, kind, item_id, payload, stored_prev, stored_hash)
+        event = ev.Event(seq, eid, at, actor, kind, item_id, payload, stored_prev, stored_hash, key_id, signature)
         if stored_prev != prev_hash:
             report.findings.append(Finding(
                 "chain_broken", f"event {seq} ({kind}) names previous hash {stored_prev[:12]}…, but the event before it hashes to {prev_hash[:12]}…", seq=seq))
@@ -131,12 +167,14 @@ def _check_head(expect: str, report: VerifyReport) -> None:
     ))
 
 
-def _rebuild(events: list[ev.Event], report: VerifyReport) -> sqlite3.Connection:
+def _rebuild(events: list[ev.Event], report: VerifyReport, step: _Stepper) -> sqlite3.Connection:
     """Replay the log into an empty in-memory case."""
     mem = sqlite3.connect(":memory:", isolation_level=None)
     migrations.apply(Database(mem))
     mem.execute("PRAGMA foreign_keys = OFF")  # sightings reference events, which we do not copy
-    for event in events:
+    for n, event in enumerate(events):
+        if n % _STEP == 0:
+            step("projections", n, len(events))
         if event.payload is None:
             continue
         try:
@@ -192,15 +230,12 @@ def _short(row: tuple[Any, ...]) -> str:
     return text if len(text) <= 300 else text[:300] + "…"
 
 
-def _check_originals(
-    root: Path, rebuilt: sqlite3.Connection, report: VerifyReport, progress: Callable[[str, int, int], None] | None
-) -> None:
+def _check_originals(root: Path, rebuilt: sqlite3.Connection, report: VerifyReport, step: _Stepper) -> None:
     items = rebuilt.execute("SELECT id, sha256, size, stored_path FROM items ORDER BY imported_seq").fetchall()
     referenced = set()
     for n, (item_id, sha256, size, stored_path) in enumerate(items, start=1):
         referenced.add(stored_path)
-        if progress:
-            progress(stored_path, n, len(items))
+        step(stored_path, n, len(items))
         path = root / stored_path
         try:
             digest, length = _sha256_file(path)

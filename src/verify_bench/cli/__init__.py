@@ -7,6 +7,7 @@ import click
 from .. import __version__
 from . import case_cmds, demo_cmd, dupes_cmd, gui_cmd, import_cmd, items_cmds
 from . import chrono_cmds, fragment_cmds, geo_cmds, incident_cmds
+from . import incident_facts_cmds, profile_cmds, workflow_cmds
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -22,7 +23,11 @@ for command in (
     geo_cmds.coords, geo_cmds.export_geo_cmd, chrono_cmds.sun, chrono_cmds.shadow_band_cmd, chrono_cmds.times,
     chrono_cmds.claim_time_cmd, chrono_cmds.timeline_cmd, chrono_cmds.time_of_day_cmd, incident_cmds.incident,
     incident_cmds.layers, incident_cmds.areas, fragment_cmds.tag, fragment_cmds.fragments,
+    workflow_cmds.status, workflow_cmds.assign_cmd, workflow_cmds.check_cmd, workflow_cmds.comment_cmd,
+    workflow_cmds.submit_cmd, workflow_cmds.review, workflow_cmds.queue, profile_cmds.profile, profile_cmds.people,
 ):
     main.add_command(command)
+for command in (incident_facts_cmds.create, incident_facts_cmds.facts, incident_facts_cmds.table):
+    incident_cmds.incident.add_command(command)
 
 __all__ = ["main"]

@@ -10,6 +10,8 @@ import click
 from ..case import Case
 from ..errors import VerifyBenchError
 from ..verify import verify_case
+from ..workflow.history import HistoryFilter, query_events
+from ..workflow.history import describe as describe_event
 from ._common import actor_option, case_argument, json_option, opened, print_json
 
 
@@ -36,21 +38,27 @@ def init(case_path: str, title: str | None, actor: str | None, as_json: bool) ->
 @click.command()
 @case_argument
 @click.option("--item", "item_ref", help="Only events of this item (id or SHA-256 prefix).")
+@click.option("--actor", help="Only events recorded by this person.")
+@click.option("--kind", "kinds", multiple=True, help="Only events of this kind (repeatable; 'status.*' for a prefix).")
+@click.option("--since", metavar="ISO", help="Only events at or after this date or time (UTC unless offset given).")
+@click.option("--until", metavar="ISO", help="Only events before this time (a bare date: up to the end of that day).")
 @click.option("--limit", type=int, default=None, help="Show only the last N events.")
+@click.option("--describe", is_flag=True, help="Say in words what each event changed.")
 @json_option
-def log(case_path: str, item_ref: str | None, limit: int | None, as_json: bool) -> None:
+def log(case_path: str, item_ref: str | None, actor: str | None, kinds: tuple[str, ...], since: str | None,
+        until: str | None, limit: int | None, describe: bool, as_json: bool) -> None:
     """Show the event log, oldest first."""
     with opened(case_path) as case:
         item_id = case.find_item(item_ref)["id"] if item_ref else None
-        events = list(case.events(item_id=item_id))
-    if limit is not None:
-        events = events[-limit:]
+        flt = HistoryFilter(actor=actor, kinds=kinds, item_id=item_id, since=since, until=until)
+        events = query_events(case, flt, limit=limit)
     if as_json:
-        print_json([asdict(e) for e in events])
+        print_json([{**asdict(e), "summary": describe_event(e)} if describe else asdict(e) for e in events])
         return
     for e in events:
         item = f" item {e.item_id[:8]}" if e.item_id else ""
-        click.echo(f"{e.seq:>6}  {e.at}  {e.actor:<12} {e.kind:<16}{item}  {e.hash[:16]}")
+        text = f"  {describe_event(e)}" if describe else f"  {e.hash[:16]}"
+        click.echo(f"{e.seq:>6}  {e.at}  {e.actor:<12} {e.kind:<16}{item}{text}")
 
 
 @click.command()
