@@ -9,7 +9,7 @@ from PIL import Image, ImageOps
 
 from verify_bench import fragments as fr
 from verify_bench.case import Case
-from verify_bench.fragments.geometry import TRANSPOSE
+from verify_bench.media.image import TRANSPOSE
 from verify_bench.ingest.pipeline import ImportOptions, run_import
 
 CORPUS = Path(__file__).resolve().parents[2].parent / "shared" / "corpus"

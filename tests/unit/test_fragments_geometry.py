@@ -11,7 +11,8 @@ from PIL import Image, ImageOps
 
 from verify_bench.fragments import FragmentError, ItemGeometry, Region, parse_polygon, point, polygon, rect
 from verify_bench.fragments.crops import crop_box
-from verify_bench.fragments.geometry import TRANSPOSE, stored_to_upright, upright_to_stored
+from verify_bench.fragments.geometry import stored_to_upright, upright_to_stored
+from verify_bench.media.image import TRANSPOSE
 from verify_bench.fragments.regions import from_json, from_points
 
 ORIENTATIONS = range(1, 9)

@@ -24,7 +24,8 @@ from PIL.PngImagePlugin import PngInfo
 
 from ..case import Case
 from .errors import FragmentError
-from .geometry import ORIENTATION_OF_ROTATION, TRANSPOSE
+from ..media.image import TRANSPOSE
+from .geometry import ORIENTATION_OF_ROTATION
 from .picture import exif_orientation, open_image, stored_pixels
 from .regions import Region, from_json
 

@@ -13,23 +13,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from PIL import Image
 
 from .errors import FragmentError
 from .regions import Point, Region, from_points
 
 #: Video rotation (degrees clockwise to display) -> the EXIF orientation that turns it the same way.
 ORIENTATION_OF_ROTATION = {0: 1, 90: 6, 180: 3, 270: 8}
-#: How Pillow turns the stored grid upright, per orientation (as :mod:`verify_bench.media.image` does).
-TRANSPOSE = {
-    2: Image.Transpose.FLIP_LEFT_RIGHT,
-    3: Image.Transpose.ROTATE_180,
-    4: Image.Transpose.FLIP_TOP_BOTTOM,
-    5: Image.Transpose.TRANSPOSE,
-    6: Image.Transpose.ROTATE_270,
-    7: Image.Transpose.TRANSVERSE,
-    8: Image.Transpose.ROTATE_90,
-}
 
 
 def upright_size(width: int, height: int, orientation: int) -> tuple[int, int]:

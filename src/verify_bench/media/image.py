@@ -43,7 +43,8 @@ PLUGINS: dict[str, tuple[str, ...]] = {
     "HEIF": ("HEIF", "AVIF"),
 }
 
-_TRANSPOSE = {
+#: How Pillow turns a stored picture upright, per EXIF orientation (shared with fragments/).
+TRANSPOSE = {
     2: Image.Transpose.FLIP_LEFT_RIGHT,
     3: Image.Transpose.ROTATE_180,
     4: Image.Transpose.FLIP_TOP_BOTTOM,
@@ -99,8 +100,8 @@ def _decode_upright(data: bytes, fmt: str, analysis: Analysis) -> Image.Image:
     factor = min(im.size) // DECODE_TARGET
     if factor >= 2:
         im = im.reduce(factor)
-    if orientation in _TRANSPOSE:
-        im = im.transpose(_TRANSPOSE[orientation])
+    if orientation in TRANSPOSE:
+        im = im.transpose(TRANSPOSE[orientation])
     return im
 
 
