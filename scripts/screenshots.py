@@ -22,10 +22,12 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 from PySide6.QtCore import QSettings, Qt  # noqa: E402
 from PySide6.QtWidgets import QApplication, QWidget  # noqa: E402
 
+from verify_bench import geo  # noqa: E402
 from verify_bench.case import Case  # noqa: E402
 from verify_bench.demo import build_demo_case  # noqa: E402
 from verify_bench.gui.app import apply_color_scheme, make_app  # noqa: E402
 from verify_bench.gui.main_window import MainWindow  # noqa: E402
+from verify_bench.gui.workspace import Workspace  # noqa: E402
 from verify_bench.ingest.pipeline import ImportOptions  # noqa: E402
 from verify_bench.resources import samples_dir  # noqa: E402
 
@@ -147,6 +149,41 @@ def shoot(app: QApplication, window: MainWindow, demo: Path, work: Path, out: Pa
     ws.detail.tabs.setCurrentWidget(ws.detail.metadata)
     grab(window, out, "12-dark-mode")
     apply_color_scheme(app, "light")
+    shoot_map(window, ws, out)
+
+
+def shoot_map(window: MainWindow, ws: Workspace, out: Path) -> None:
+    """The map with pins and an incident, then one photo's claims (one agreeing, one not) and its Location tab."""
+    photo = _item(ws, "DSCN0010.jpg")
+    gps = ws.session.case.find_item(photo)
+    lat, lon = gps["gps_lat"], gps["gps_lon"]
+    seq = ws.session.case.conn.execute("SELECT max(seq) FROM events").fetchone()[0]
+
+    def record(case: Case) -> None:
+        geo.claim_location(case, photo, geo.parse_point(f"{lat + 0.0009}, {lon + 0.0006}"), precision_m=60,
+                           method="landmark_match", direction_deg=40, note="church tower and the road bend",
+                           accept=True)
+        geo.claim_location(case, photo, geo.parse_point(f"{lat - 0.012}, {lon - 0.011}"), precision_m=150,
+                           method="witness", note="as told by the sender")
+        geo.record_incident(case, "Strike near the market", time="2024-05-06T23:40", lat=lat - 0.004,
+                            lon=lon + 0.01, precision_m=300)
+
+    ws.browser.select_item(photo)
+    ws.session.write(record, name="Recording the sample claims")
+    wait(lambda: ws.session.case.conn.execute("SELECT max(seq) FROM events").fetchone()[0] >= seq + 3
+         and ws.map.model.locations is not None and len(ws.map.model.locations.claims) == 2)
+    ws.tabs.setCurrentWidget(ws.browser)
+    ws.detail_dock.hide()
+    ws.map_dock.show()
+    ws.resizeDocks([ws.map_dock], [900], Qt.Orientation.Horizontal)
+    settle()
+    ws.map.zoom_to_item()
+    grab(window, out, "13-map")
+    ws.map_dock.hide()
+    ws.detail_dock.show()
+    ws.detail.tabs.setCurrentWidget(ws.detail.location)
+    ws.resizeDocks([ws.detail_dock], [640], Qt.Orientation.Horizontal)
+    grab(window, out, "14-location-tab")
 
 
 def _item(ws: object, name: str) -> str:

@@ -32,6 +32,7 @@ SHORTCUTS = """<table>
 <tr><td>+ / − / 0 / 1</td><td>zoom in / out / fit / actual pixels</td></tr>
 <tr><td>, and .</td><td>step through a video's keyframes</td></tr>
 <tr><td>Ctrl+K</td><td>compare the two selected items</td></tr>
+<tr><td>Ctrl+M</td><td>show or hide the map; on the map: drag to pan, wheel or + / − to zoom, Ctrl+click to place a location</td></tr>
 <tr><td>Ctrl+Shift+H, R / Ctrl+R</td><td>mark sensitive (blurred) / reveal</td></tr>
 <tr><td>Ctrl+Z / Ctrl+Shift+Z</td><td>undo / redo a mark (recorded as a new event)</td></tr>
 </table>"""

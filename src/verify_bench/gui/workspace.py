@@ -1,4 +1,4 @@
-"""Everything shown while a case is open: library and compare tabs, detail/import/duplicates docks, actions.
+"""Everything shown while a case is open: library and compare tabs, detail/import/duplicates/map docks, actions.
 
 A nested QMainWindow so that its docks and toolbar save and restore as one layout.
 """
@@ -23,6 +23,7 @@ from .views.detail import DetailView
 from .views.duplicates_view import DuplicatesView
 from .views.import_panel import ImportPanel
 from .views.item_grid import THUMB
+from .views.map_view import MapView
 
 STATE_KEY = "layout/workspace"
 UPDATING = "Updating the list…"
@@ -42,6 +43,7 @@ class Workspace(QMainWindow):
         self.imports = ImportQueue(session)
         self.import_panel = ImportPanel(self.imports)
         self.duplicates = DuplicatesView(session)
+        self.map = MapView(session)
         self.tabs = QTabWidget(objectName="workspace_tabs", documentMode=True, tabsClosable=True)
         self.tabs.addTab(self.browser, "Library")
         self.tabs.tabBar().setTabButton(0, self.tabs.tabBar().ButtonPosition.RightSide, None)
@@ -51,12 +53,17 @@ class Workspace(QMainWindow):
         self.import_dock = self._dock("Import", "import_dock", self.import_panel, Qt.DockWidgetArea.BottomDockWidgetArea)
         self.duplicates_dock = self._dock("Duplicates", "duplicates_dock", self.duplicates,
                                           Qt.DockWidgetArea.LeftDockWidgetArea)
+        self.map_dock = self._dock("Map", "map_dock", self.map, Qt.DockWidgetArea.LeftDockWidgetArea)
         self.duplicates_dock.hide()
+        self.map_dock.hide()
         self.import_dock.hide()
         self.resizeDocks([self.detail_dock], [520], Qt.Orientation.Horizontal)
         self._make_actions()
 
         self.browser.current_changed.connect(self.detail.show_item)
+        self.browser.current_changed.connect(self.map.show_item)
+        self.map.item_requested.connect(self.show_item)
+        self.detail.location.map_requested.connect(lambda: (self.map_dock.show(), self.map_dock.raise_()))
         self.browser.activated.connect(self._on_activated)
         self.browser.selection_changed.connect(self._update_actions)
         self.browser.mode_changed.connect(lambda grid: (self.grid_action if grid else self.table_action).setChecked(True))
@@ -113,12 +120,15 @@ class Workspace(QMainWindow):
         self.blur_all_action.setChecked(self.session.blur.all_until_opened)
         self.browser.add_context_actions([self.sensitive_action, self.reveal_action, self.compare_action,
                                           self.copy_hash_action])
+        self.map_action = self.map_dock.toggleViewAction()
+        self.map_action.setShortcut(QKeySequence("Ctrl+M"))
+        self.map_action.setToolTip("Show or hide the map (Ctrl+M)")
         toolbar = self.addToolBar("Main")
         toolbar.setObjectName("main_toolbar")
         toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
         toolbar.setIconSize(QSize(18, 18))
-        for a in (self.import_files_action, None, self.grid_action, self.table_action, None, self.compare_action,
-                  self.sensitive_action, self.undo_action):
+        for a in (self.import_files_action, None, self.grid_action, self.table_action, None, self.map_action,
+                  self.compare_action, self.sensitive_action, self.undo_action):
             toolbar.addSeparator() if a is None else toolbar.addAction(a)
 
     def menus(self) -> dict[str, list[QAction | None]]:
@@ -129,7 +139,7 @@ class Workspace(QMainWindow):
             "Item": [self.compare_action, self.sensitive_action, self.reveal_action],
             "View": [self.grid_action, self.table_action, None, self.blur_sensitive_action, self.blur_all_action, None,
                      self.detail_dock.toggleViewAction(), self.import_dock.toggleViewAction(),
-                     self.duplicates_dock.toggleViewAction()],
+                     self.duplicates_dock.toggleViewAction(), self.map_action],
         }
 
     def _update_actions(self) -> None:

@@ -1,4 +1,4 @@
-"""The selected item: header, then Preview, Metadata and Provenance tabs."""
+"""The selected item: header, then Preview, Metadata, Provenance and Location tabs."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ from ... import queries
 from ...errors import ItemNotFound
 from ..formatting import STATUS_LABELS, human_size, short_time
 from ..session import CaseSession
+from .location_panel import LocationPanel
 from .metadata_panel import MetadataPanel
 from .preview import PreviewPanel
 from .provenance_panel import ProvenancePanel
@@ -30,10 +31,12 @@ class DetailView(QWidget):
         self.preview = PreviewPanel(session)
         self.metadata = MetadataPanel()
         self.provenance = ProvenancePanel()
+        self.location = LocationPanel(session)
         self.tabs = QTabWidget(objectName="detail_tabs", documentMode=True)
         self.tabs.addTab(self.preview, "&Preview")
         self.tabs.addTab(self.metadata, "&Metadata")
         self.tabs.addTab(self.provenance, "Pro&venance")
+        self.tabs.addTab(self.location, "&Location")
         header = QHBoxLayout()
         header.addWidget(self.title, 1)
         header.addWidget(self.sensitive)
@@ -54,8 +57,8 @@ class DetailView(QWidget):
             self.title.setText("<i>No item selected</i>")
             self.sensitive.setEnabled(False)
             self.preview.clear("Select an item to see it here.")
-            self.tabs.setTabEnabled(1, False)
-            self.tabs.setTabEnabled(2, False)
+            for tab in range(1, self.tabs.count()):
+                self.tabs.setTabEnabled(tab, False)
             return
         try:
             self.details = queries.item_details(self.session.case, item_id)
@@ -69,13 +72,14 @@ class DetailView(QWidget):
         warn = " style='color:#d0312d'" if item["analysis"] in ("problems", "failed") else ""
         self.title.setText(f"<b>{item['display_name']}</b><br>{item['media_type']} · {human_size(item['size'])} · "
                            f"taken {taken} · <span{warn}>{status}</span>")
-        for tab in (1, 2):
+        for tab in range(1, self.tabs.count()):
             self.tabs.setTabEnabled(tab, True)
         self.sensitive.setEnabled(True)
         self._update_sensitive()
         self.preview.show_item(self.details)
         self.metadata.show_item(self.details)
         self.provenance.show_item(self.details)
+        self.location.show_item(item_id)
 
     def _on_case_changed(self) -> None:
         """Re-read when the shown item may have changed (e.g. analysed while an import runs)."""

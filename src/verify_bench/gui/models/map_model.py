@@ -1,0 +1,119 @@
+"""What the map shows: item and incident pins, the selected item's claims; grid clustering of pins.
+
+:class:`MapModel` re-reads after every change to the case (``CaseSession.changed``) and tells the
+map view through its signals; :func:`cluster` is plain arithmetic, tested without a screen.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Literal
+
+from PySide6.QtCore import QObject, Signal
+
+from ... import geo
+from ...case import Case
+from ...errors import ItemNotFound
+from ..session import CaseSession
+
+PinKind = Literal["item", "incident"]
+
+
+@dataclass(frozen=True)
+class Pin:
+    """One place on the map: an item (at its accepted location, else its file GPS) or an incident."""
+
+    kind: PinKind
+    ref: str           # item id or incident id
+    lat: float
+    lon: float
+    label: str
+    basis: str         # "accepted claim", "file GPS" or "incident"
+
+
+@dataclass(frozen=True)
+class Cluster:
+    """Pins that fall into one grid cell, drawn as one marker at their mean position (world units)."""
+
+    x: float
+    y: float
+    pins: tuple[Pin, ...]
+
+
+def item_pins(case: Case) -> list[Pin]:
+    """Items with an accepted location (preferred) or a position stated by the file itself."""
+    names = dict(case.conn.execute("SELECT id, display_name FROM items"))
+    pins = {c.item_id: Pin("item", c.item_id, c.lat, c.lon, names.get(c.item_id, c.item_id[:8]), "accepted claim")
+            for c in geo.location_claims(case) if c.accepted}
+    for item_id, name, lat, lon in case.conn.execute(
+            "SELECT id, display_name, gps_lat, gps_lon FROM items WHERE gps_lat IS NOT NULL AND gps_lon IS NOT NULL"
+            " ORDER BY imported_seq"):
+        if item_id not in pins and -90 <= lat <= 90 and -180 <= lon <= 180:
+            pins[item_id] = Pin("item", item_id, lat, lon, name, "file GPS")
+    return list(pins.values())
+
+
+def incident_pins(case: Case) -> list[Pin]:
+    return [Pin("incident", i.incident_id, i.lat, i.lon, i.title, "incident")
+            for i in geo.list_incidents(case) if i.lat is not None and i.lon is not None]
+
+
+def cluster(placed: Iterable[tuple[Pin, float, float]], cell: float) -> list[Cluster]:
+    """Group ``(pin, x, y)`` greedily: a pin joins the first group whose first pin is within ``cell``, else
+    starts one. Incidents never merge with items.
+
+    Positions are world units, so panning never regroups pins; the view passes ``cell`` as a fixed number
+    of screen pixels in world units, so zooming in splits groups. A grid of ``cell``-sized squares finds
+    the candidate groups, keeping this linear in the number of pins.
+    """
+    seeds: list[tuple[str, float, float]] = []
+    members: list[list[tuple[Pin, float, float]]] = []
+    grid: dict[tuple[int, int], list[int]] = {}
+    for pin, x, y in placed:
+        gx, gy = int(x // cell), int(y // cell)
+        near = (i for dx in (-1, 0, 1) for dy in (-1, 0, 1) for i in grid.get((gx + dx, gy + dy), ()))
+        found = next((i for i in near if seeds[i][0] == pin.kind
+                      and (seeds[i][1] - x) ** 2 + (seeds[i][2] - y) ** 2 <= cell * cell), None)
+        if found is None:
+            found = len(seeds)
+            seeds.append((pin.kind, x, y))
+            members.append([])
+            grid.setdefault((gx, gy), []).append(found)
+        members[found].append((pin, x, y))
+    return [Cluster(sum(m[1] for m in group) / len(group), sum(m[2] for m in group) / len(group),
+                    tuple(m[0] for m in group)) for group in members]
+
+
+class MapModel(QObject):
+    """The pins of a case and the locations of the selected item, kept current."""
+
+    pins_changed = Signal()
+    selection_changed = Signal()
+
+    def __init__(self, session: CaseSession, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.session = session
+        self.pins: list[Pin] = []
+        self.item_id: str | None = None
+        self.locations: geo.ItemLocations | None = None
+        session.changed.connect(self.reload)
+        self.reload()
+
+    def set_item(self, item_id: str | None) -> None:
+        self.item_id = item_id
+        self._read_selection()
+        self.selection_changed.emit()
+
+    def reload(self) -> None:
+        self.pins = item_pins(self.session.case) + incident_pins(self.session.case)
+        self.pins_changed.emit()
+        self.set_item(self.item_id)
+
+    def _read_selection(self) -> None:
+        self.locations = None
+        if self.item_id is not None:
+            try:
+                self.locations = geo.item_locations(self.session.case, self.item_id)
+            except ItemNotFound:
+                self.item_id = None
