@@ -161,16 +161,11 @@ def m0001_events_and_ingest(db: Database) -> None:
 
 
 def _register_features() -> tuple[str, ...]:
-    """Feature schemas in their fixed release order; each feature lists its projection tables.
-
-    Transitional: features still being written may be absent from a checkout.
-    """
-    import importlib.util
+    """Feature schemas in their fixed release order; each feature lists its projection tables."""
+    import importlib
 
     tables: list[str] = []
     for number, feature in enumerate(FEATURES, start=2):
-        if importlib.util.find_spec(f"verify_bench.{feature}") is None:
-            continue
         schema = importlib.import_module(f"verify_bench.{feature}.schema")
         feature_projections = importlib.import_module(f"verify_bench.{feature}.projections")
         name = f"m{number:04d}_{feature}"

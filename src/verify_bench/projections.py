@@ -177,14 +177,13 @@ _PROJECTORS: dict[str, Projector] = {
 
 def _feature_projectors() -> dict[str, Projector]:
     """Projectors of the features registered in :data:`verify_bench.migrations.FEATURES`."""
-    import importlib.util
+    import importlib
 
     from .migrations import FEATURES
 
     found: dict[str, Projector] = {}
     for feature in FEATURES:
-        if importlib.util.find_spec(f"verify_bench.{feature}") is not None:
-            found.update(importlib.import_module(f"verify_bench.{feature}.projections").PROJECTORS)
+        found.update(importlib.import_module(f"verify_bench.{feature}.projections").PROJECTORS)
     return found
 
 
