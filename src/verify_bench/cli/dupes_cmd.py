@@ -10,23 +10,14 @@ import click
 from ..similarity import DEFAULT_THRESHOLD, decide, duplicates, similar_to_file
 from ..similarity.decisions import Decision
 from ..similarity.index import MAX_RADIUS
-from ._common import actor_option, case_argument, json_option, opened, print_json
+from ._common import ListByDefault, actor_option, case_argument, json_option, opened, print_json
 
 threshold_option = click.option(
     "--threshold", type=click.IntRange(0, MAX_RADIUS), default=DEFAULT_THRESHOLD, show_default=True,
     help="Largest Hamming distance (of 64 bits) that counts as a match.")
 
 
-class _ListByDefault(click.Group):
-    """``dupes CASE …`` lists; ``dupes confirm|reject …`` decide."""
-
-    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
-        if args and args[0] not in self.commands and args[0] not in ("-h", "--help"):
-            args = ["list", *args]
-        return super().parse_args(ctx, args)
-
-
-@click.group(cls=_ListByDefault)
+@click.group(cls=ListByDefault)
 def dupes() -> None:
     """Exact duplicates, near-duplicates, shared footage and stills from videos in CASE.
 

@@ -10,7 +10,7 @@ from typing import Any
 import click
 
 from .. import fragments as fr
-from ._common import actor_option, case_argument, json_option, opened, print_json
+from ._common import ListByDefault, actor_option, case_argument, json_option, opened, print_json
 
 #: Descriptive fields as options: (field, option, help).
 _FIELDS: tuple[tuple[str, str, str], ...] = (
@@ -108,16 +108,7 @@ def tag(case_path: str, item_ref: str, region: str | None, polygon: str | None, 
     _show_result(result, "Tagged", as_json)
 
 
-class _ListByDefault(click.Group):
-    """``fragments CASE …`` lists; ``fragments edit|delete|… …`` do the rest."""
-
-    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
-        if args and args[0] not in self.commands and args[0] not in ("-h", "--help"):
-            args = ["list", *args]
-        return super().parse_args(ctx, args)
-
-
-@click.group(cls=_ListByDefault)
+@click.group(cls=ListByDefault)
 def fragments() -> None:
     """The weapon fragments tagged in CASE.
 
