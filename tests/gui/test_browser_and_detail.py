@@ -6,7 +6,8 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication, QInputDialog
+from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QApplication, QInputDialog, QMessageBox
 
 from verify_bench.gui.views.browser import EMPTY_FILTER
 
@@ -84,6 +85,10 @@ def test_camera_filter_and_saved_filters(ws, qtbot, monkeypatch):
     qtbot.waitUntil(lambda: ws.model.rowCount() == 1, timeout=3000)
     bar.combos["status"].setCurrentIndex(bar.combos["status"].findData("failed"))
     qtbot.waitUntil(lambda: ws.model.rowCount() == 0, timeout=3000)
+    assert bar.delete.isEnabled()
+    monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: QMessageBox.StandardButton.Yes)
+    bar.delete.click()
+    assert bar.saved.findText("Model four") == -1 and not bar.delete.isEnabled()
 
 
 def test_the_table_sorts_by_size_when_its_header_is_clicked(ws, qtbot):
@@ -147,6 +152,22 @@ def test_the_grid_selects_with_click_shift_and_ctrl_a_and_enables_bulk_actions(w
     qtbot.keyClick(grid, Qt.Key.Key_End)
     assert ws.browser.selected_rows() == [5]
     assert grid.indexAt(grid.visualRect(ws.model.index(5, 0)).center()).row() == 5
+
+
+def test_dragging_a_rubber_band_selects_the_cells_it_touches_and_ctrl_adds(ws, qtbot):
+    grid = ws.browser.grid
+    grid.resize(3 * 184 + 40, 600)  # three columns: items 0-2 on the first row, 3-5 on the second
+    qtbot.waitUntil(lambda: grid.columns() == 3)
+    rect = lambda n: grid.visualRect(ws.model.index(n, 0))  # noqa: E731
+    vp = grid.viewport()
+    qtbot.mousePress(vp, Qt.MouseButton.LeftButton, pos=rect(0).center())
+    QTest.mouseMove(vp, rect(4).center())
+    qtbot.mouseRelease(vp, Qt.MouseButton.LeftButton, pos=rect(4).center())
+    assert ws.browser.selected_rows() == [0, 1, 3, 4]
+    qtbot.mousePress(vp, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.ControlModifier, pos=rect(2).center())
+    QTest.mouseMove(vp, rect(5).center())
+    qtbot.mouseRelease(vp, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.ControlModifier, pos=rect(5).center())
+    assert ws.browser.selected_rows() == [0, 1, 2, 3, 4, 5]
 
 
 def test_switching_to_the_table_keeps_the_selection(ws, qtbot):

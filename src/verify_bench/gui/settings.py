@@ -82,6 +82,10 @@ def save_filter(root: Path, name: str, flt: ItemFilter) -> str:
     return name
 
 
+def delete_filter(root: Path, name: str) -> None:
+    settings().remove(f"{_case_key(root)}/filters/{name}")
+
+
 # ---- window layout ---------------------------------------------------------------------------
 def load_bytes(key: str) -> QByteArray | None:
     value = settings().value(key)

@@ -7,7 +7,8 @@ from typing import Any
 
 from PySide6.QtCore import QDate, QSignalBlocker, QTimer, Signal
 from PySide6.QtWidgets import (
-    QCheckBox, QComboBox, QDateEdit, QHBoxLayout, QInputDialog, QLabel, QLineEdit, QToolButton, QVBoxLayout, QWidget,
+    QCheckBox, QComboBox, QDateEdit, QHBoxLayout, QInputDialog, QLabel, QLineEdit, QMessageBox, QToolButton,
+    QVBoxLayout, QWidget,
 )
 
 from ... import browse
@@ -50,6 +51,9 @@ class FilterBar(QWidget):
         self.saved.activated.connect(self._on_saved_chosen)
         save = QToolButton(text="Save…", toolTip="Save this filter under a name")
         save.clicked.connect(self.save_current)
+        self.delete = QToolButton(text="Delete", objectName="delete_filter", enabled=False,
+                                  toolTip="Delete the chosen saved filter (the items are not touched)")
+        self.delete.clicked.connect(self.delete_chosen)
         clear = QToolButton(text="Clear", toolTip="Show every item")
         clear.clicked.connect(lambda: self.set_filter(browse.ItemFilter()))
         self._debounce = QTimer(self, singleShot=True, interval=250)
@@ -59,7 +63,7 @@ class FilterBar(QWidget):
 
         first = QHBoxLayout()
         first.addWidget(self.text, 1)
-        for w in (self.saved, save, clear):
+        for w in (self.saved, save, self.delete, clear):
             first.addWidget(w)
         second = QHBoxLayout()
         for combo in self.combos.values():
@@ -109,15 +113,26 @@ class FilterBar(QWidget):
             settings.save_filter(self.root, name, self.current())
             self._reload_saved()
 
+    def delete_chosen(self) -> None:
+        name = self.saved.currentData()
+        if name is None:
+            return
+        answer = QMessageBox.question(self, "Delete saved filter", f"Delete the saved filter “{name}”?")
+        if answer == QMessageBox.StandardButton.Yes:
+            settings.delete_filter(self.root, name)
+            self._reload_saved()
+
     def _reload_saved(self) -> None:
         self._filters = settings.saved_filters(self.root)
         self.saved.clear()
         self.saved.addItem("Saved filters…" if self._filters else "No saved filters", None)
         for name in self._filters:
             self.saved.addItem(name, name)
+        self.delete.setEnabled(False)
 
     def _on_saved_chosen(self, index: int) -> None:
         name = self.saved.itemData(index)
+        self.delete.setEnabled(name in self._filters)
         if name in self._filters:
             self.set_filter(self._filters[name])
 

@@ -7,7 +7,9 @@ from PySide6.QtCore import (
     Qt, Signal,
 )
 from PySide6.QtGui import QColor, QFont, QKeyEvent, QKeySequence, QMouseEvent, QPainter, QPaintEvent, QPalette
-from PySide6.QtWidgets import QAbstractScrollArea, QStyle, QStyledItemDelegate, QStyleOptionViewItem, QWidget
+from PySide6.QtWidgets import (
+    QAbstractScrollArea, QApplication, QRubberBand, QStyle, QStyledItemDelegate, QStyleOptionViewItem, QWidget,
+)
 
 from ..formatting import duration
 from ..models.item_model import CellRole
@@ -126,6 +128,9 @@ class ItemGrid(QAbstractScrollArea):
         self._model: QAbstractItemModel | None = None
         self._selection: QItemSelectionModel | None = None
         self._anchor = 0
+        self._band = QRubberBand(QRubberBand.Shape.Rectangle, self.viewport())
+        self._band_origin: QPoint | None = None  # in content coordinates (scroll offset included)
+        self._band_base = QItemSelection()  # what was selected before a Ctrl-drag started
 
     # ---- model and selection ---------------------------------------------------------------
     def setModel(self, model: QAbstractItemModel) -> None:
@@ -183,6 +188,21 @@ class ItemGrid(QAbstractScrollArea):
             return QModelIndex()
         return self._model.index(n, 0)
 
+    def rows_in(self, rect: QRect) -> list[tuple[int, int]]:
+        """Contiguous (first, last) row runs whose cells intersect ``rect`` (content coordinates)."""
+        cols, count = self.columns(), self._count()
+        top, bottom = max(0, rect.top() // CELL.height()), rect.bottom() // CELL.height()
+        left = max(0, rect.left() // CELL.width())
+        right = min(cols - 1, rect.right() // CELL.width())
+        if right < left or count == 0:
+            return []
+        runs = []
+        for row in range(top, bottom + 1):
+            first, last = row * cols + left, min(count - 1, row * cols + right)
+            if first <= last:
+                runs.append((first, last))
+        return runs
+
     def scrollTo(self, index: QModelIndex) -> None:
         rect = self.visualRect(index)
         bar = self.verticalScrollBar()
@@ -226,14 +246,46 @@ class ItemGrid(QAbstractScrollArea):
     # ---- mouse and keyboard ----------------------------------------------------------------
     def mousePressEvent(self, event: QMouseEvent) -> None:
         self.setFocus()
-        index = self.indexAt(event.position().toPoint())
-        if not index.isValid():
-            return super().mousePressEvent(event)
+        point = event.position().toPoint()
         mods = event.modifiers()
+        if event.button() == Qt.MouseButton.LeftButton and self._model is not None:
+            # a drag from here becomes a rubber band; Ctrl keeps what was selected
+            self._band_origin = point + QPoint(0, self.verticalScrollBar().value())
+            ctrl = bool(mods & Qt.KeyboardModifier.ControlModifier)
+            self._band_base = QItemSelection(self.selectionModel().selection()) if ctrl else QItemSelection()
+        index = self.indexAt(point)
+        if not index.isValid():
+            if self._model is not None and not mods & Qt.KeyboardModifier.ControlModifier:
+                self.selectionModel().clearSelection()
+            return super().mousePressEvent(event)
         if event.button() == Qt.MouseButton.RightButton and self.selectionModel().isSelected(index):
             return  # keep the selection for the context menu
         self._move_to(index.row(), extend=bool(mods & Qt.KeyboardModifier.ShiftModifier),
                       toggle=bool(mods & Qt.KeyboardModifier.ControlModifier))
+
+    def mouseMoveEvent(self, event: QMouseEvent) -> None:
+        if self._band_origin is None or not event.buttons() & Qt.MouseButton.LeftButton:
+            return super().mouseMoveEvent(event)
+        offset = self.verticalScrollBar().value()
+        here = event.position().toPoint() + QPoint(0, offset)
+        if not self._band.isVisible() and (here - self._band_origin).manhattanLength() < QApplication.startDragDistance():
+            return
+        content = QRect(self._band_origin, here).normalized()
+        self._band.setGeometry(content.translated(0, -offset))
+        self._band.show()
+        selection = QItemSelection(self._band_base)
+        for first, last in self.rows_in(content):
+            selection.select(self._model.index(first, 0), self._model.index(last, 0))
+        self.selectionModel().select(selection, QItemSelectionModel.SelectionFlag.ClearAndSelect)
+        if event.position().y() > self.viewport().height():  # drag past the edge scrolls
+            self.verticalScrollBar().setValue(offset + CELL.height() // 4)
+        elif event.position().y() < 0:
+            self.verticalScrollBar().setValue(offset - CELL.height() // 4)
+
+    def mouseReleaseEvent(self, event: QMouseEvent) -> None:
+        self._band.hide()
+        self._band_origin = None
+        super().mouseReleaseEvent(event)
 
     def mouseDoubleClickEvent(self, event: QMouseEvent) -> None:
         index = self.indexAt(event.position().toPoint())
