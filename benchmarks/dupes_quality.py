@@ -23,8 +23,7 @@ import json
 import sys
 import tempfile
 from collections import defaultdict
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from random import Random
@@ -36,7 +35,6 @@ from _common import need_corpus  # noqa: E402
 
 from verify_bench.media.analysis import Analysis  # noqa: E402
 from verify_bench.similarity.matching import CodeRows, Match, Matcher  # noqa: E402
-from verify_bench.similarity.variants import fingerprint_with_variants  # noqa: E402
 
 DEFAULT_THRESHOLDS = (2, 4, 6, 8, 10, 12, 14)
 PHOTO_GLOBS = ("jpg/*.jpg", "jpg/exif-org/*.jpg", "jpg/gps/*.jpg", "jpg/mobile/*.jpg", "jpg/hdr/*_NO.jpg",
@@ -156,25 +154,7 @@ def analyse_images(samples: list[tuple[Sample, bytes]]) -> list[Analysis]:
     """Decode and hash like the import (the pinned pipeline plus the match variants)."""
     from verify_bench.media import image
 
-    with _variants_hashed():
-        return [image.analyze_image(data, "JPEG") for _, data in samples]
-
-
-@contextmanager
-def _variants_hashed() -> Iterator[None]:
-    """Until the ingest hook is in (docs/duplicates.md), hash the variants here as the import will."""
-    from verify_bench.media import image, video
-
-    probe = image.analyze_image(_jpeg(Image.radial_gradient("L"), 90), "JPEG")
-    if any(h.algo == "phash_flip" for h in probe.hashes):
-        yield
-        return
-    saved = image.fingerprint, video.fingerprint
-    image.fingerprint = video.fingerprint = fingerprint_with_variants  # type: ignore[assignment]
-    try:
-        yield
-    finally:
-        image.fingerprint, video.fingerprint = saved
+    return [image.analyze_image(data, "JPEG") for _, data in samples]
 
 
 def rows_of(names: list[str], analyses: list[Analysis]) -> CodeRows:
@@ -301,9 +281,8 @@ def evaluate_videos(corpus: Path, work: Path, thresholds: tuple[int, ...] = DEFA
     from verify_bench.media import image, video
 
     labelled = video_set(corpus, work, photo_paths(corpus)[:photos])
-    with _variants_hashed():
-        analyses = [image.analyze_image(p.read_bytes(), "JPEG") if p.suffix == ".jpg"
-                    else video.analyze_video(str(p), "mp4") for _, p in labelled]
+    analyses = [image.analyze_image(p.read_bytes(), "JPEG") if p.suffix == ".jpg"
+                else video.analyze_video(str(p), "mp4") for _, p in labelled]
     samples = [s for s, _ in labelled]
     media = {s.name: ("image" if p.suffix == ".jpg" else "video") for s, p in labelled}
     matches = Matcher(max(thresholds)).add(rows_of([s.name for s in samples], analyses), media)

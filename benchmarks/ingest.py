@@ -1,15 +1,24 @@
 """Import speed for camera JPEGs: the project's import beside a naive baseline and a decode ceiling.
 
-    python benchmarks/ingest.py [--count 300] [--small-count 600] [--write docs/performance.md]
+    python benchmarks/ingest.py [--count 300] [--small-count 600] [--repeat 2]
 
 Contenders, all on the same files in the same run, page cache warm:
   naive    one process: read for SHA-256+MD5, a second read by exifread with its defaults
            (MakerNotes, thumbnail), full decode + EXIF transpose, imagehash pHash+dHash on the
            full image, a 320 px thumbnail from the full image.
-  ceiling  read + reduced-size JPEG decode (libjpeg DCT scaling, Pillow draft) alone: no hashing,
-           no metadata, no storing.
+  ceiling  read + reduced-size JPEG decode (libjpeg DCT scaling, Pillow draft to 512 px) alone:
+           no hashing, no metadata, no storing. This is the ceiling the issue's goal is stated
+           against (measured there at about 9x naive).
+  ceiling at the project's scale
+           the same, decoding at exactly the scale the import decodes at (long side >= 320, short
+           side >= 256): stricter, since that decode is cheaper for some pictures.
   project  verify_bench's real import into a fresh case (copy into the store with fsync, events,
-           metadata, hashes, thumbnails) with 1 and 2 worker processes.
+           metadata, hashes and match variants, thumbnails, live matching) with 1 and 2 worker
+           processes, worker start-up included.
+
+Each contender runs ``--repeat`` times, alternating, and its fastest run counts (other work on a
+shared machine only ever slows a run down). Besides wall-clock files/s the script prints CPU
+time per file (the import's: its own process plus its workers), which load inflates far less.
 """
 
 from __future__ import annotations
@@ -17,10 +26,14 @@ from __future__ import annotations
 import argparse
 import hashlib
 import io
+import os
+import resource
 import shutil
 import sys
 import tempfile
 import time
+from collections.abc import Callable
+from datetime import datetime, timezone
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -55,73 +68,112 @@ def naive(paths: list[Path]) -> None:
         thumb.convert("RGB").save(io.BytesIO(), "JPEG", quality=85)
 
 
-def ceiling(paths: list[Path]) -> None:
+def ceiling(paths: list[Path], request: Callable[[int, int], tuple[int, int]] = lambda w, h: (512, 512)) -> None:
     from PIL import Image
 
     for p in paths:
         data = p.read_bytes()
         img = Image.open(io.BytesIO(data))
-        img.draft("RGB", (512, 512))
+        img.draft("RGB", request(*img.size))
         img.load()
 
 
-def project(paths: list[Path], workers: int, work: Path) -> float:
+def project_scale(w: int, h: int) -> tuple[int, int]:
+    """The draft request of verify_bench.media.image for a stored picture of ``w`` x ``h``."""
+    from verify_bench.media.hashing import HASH_SHORT_SIDE
+    from verify_bench.media.image import THUMB_SIZE
+
+    return (THUMB_SIZE, HASH_SHORT_SIDE) if w >= h else (HASH_SHORT_SIDE, THUMB_SIZE)
+
+
+def project(paths: list[Path], workers: int, work: Path) -> None:
     from verify_bench.case import Case
     from verify_bench.ingest.pipeline import ImportOptions, run_import
 
     root = work / f"case-{workers}w"
     shutil.rmtree(root, ignore_errors=True)
     with Case.create(root, actor="bench") as case:
-        start = time.perf_counter()
         summary = run_import(case, [str(p) for p in paths], options=ImportOptions(workers=workers))
-        elapsed = time.perf_counter() - start
     assert summary.imported == len(paths), summary
-    return elapsed
 
 
-def measure(label: str, paths: list[Path], work: Path) -> dict[str, float]:
+def _cpu() -> float:
+    """CPU seconds of this process and of its finished children (the import's workers)."""
+    me, kids = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    return me.ru_utime + me.ru_stime + kids.ru_utime + kids.ru_stime
+
+
+NAIVE, CEILING, CEILING_SAME = "naive (1 process)", "ceiling: read + reduced decode", "ceiling at the project's scale"
+P1, P2 = "project, 1 worker", "project, 2 workers"
+
+
+def measure(label: str, paths: list[Path], work: Path, repeat: int) -> dict[str, float]:
     total_mb = sum(p.stat().st_size for p in paths) / 1e6
     drop_page_cache_hint(paths)
-    results: dict[str, float] = {}
-    for name, run in (
-        ("naive (1 process)", lambda: naive(paths)),
-        ("ceiling: read + reduced decode (1 process)", lambda: ceiling(paths)),
-    ):
-        start = time.perf_counter()
-        run()
-        results[name] = time.perf_counter() - start
-    # Worker start-up (spawn, imports) is part of a real import, so it is included.
-    results["project, 1 worker"] = project(paths, 1, work)
-    results["project, 2 workers"] = project(paths, 2, work)
-    print(f"\n{label}: {len(paths)} files, {total_mb:.0f} MB")
-    print(f"{'contender':<46}{'files/s':>10}{'MB/s':>10}")
-    for name, seconds in results.items():
-        print(f"{name:<46}{len(paths) / seconds:>10.1f}{total_mb / seconds:>10.1f}")
-    n, c = results["naive (1 process)"], results["ceiling: read + reduced decode (1 process)"]
-    p1, p2 = results["project, 1 worker"], results["project, 2 workers"]
-    ratios = {"project 1w / naive": n / p1, "project 1w / ceiling": c / p1, "project 2w / 1w": p1 / p2,
-              "ceiling / naive": n / c}
-    print(f"  project, 1 worker vs naive:   {n / p1:6.2f}x")
-    print(f"  project, 1 worker vs ceiling: {c / p1 * 100:6.0f} % of the ceiling's speed")
-    print(f"  project, 2 workers vs 1:      {p1 / p2:6.2f}x")
-    print(f"  ceiling vs naive:             {n / c:6.2f}x")
-    return {**{k: len(paths) / v for k, v in results.items()}, **ratios, "files": len(paths), "mb": total_mb}
+    contenders: dict[str, Callable[[], object]] = {
+        NAIVE: lambda: naive(paths),
+        CEILING: lambda: ceiling(paths),
+        CEILING_SAME: lambda: ceiling(paths, project_scale),
+        # Worker start-up (spawn, imports) is part of a real import, so it is included.
+        P1: lambda: project(paths, 1, work),
+        P2: lambda: project(paths, 2, work),
+    }
+    wall: dict[str, float] = {}
+    cpu: dict[str, float] = {}
+    for _ in range(repeat):
+        for name, run in contenders.items():
+            start, start_cpu = time.perf_counter(), _cpu()
+            run()
+            elapsed, used = time.perf_counter() - start, _cpu() - start_cpu
+            wall[name] = min(wall.get(name, elapsed), elapsed)
+            cpu[name] = min(cpu.get(name, used), used)
+    n = len(paths)
+    print(f"\n{label}: {n} files, {total_mb:.0f} MB")
+    print(f"{'contender':<40}{'files/s':>10}{'MB/s':>10}{'CPU ms/file':>14}")
+    for name, seconds in wall.items():
+        print(f"{name:<40}{n / seconds:>10.1f}{total_mb / seconds:>10.1f}{cpu[name] / n * 1000:>14.1f}")
+    ratios = {
+        "project 1w / naive": wall[NAIVE] / wall[P1],
+        "project 1w / ceiling": wall[CEILING] / wall[P1],
+        "project 1w / ceiling at the project's scale": wall[CEILING_SAME] / wall[P1],
+        "project 2w / 1w": wall[P1] / wall[P2],
+        "ceiling / naive": wall[NAIVE] / wall[CEILING],
+        "CPU: project 1w / ceiling": cpu[CEILING] / cpu[P1],
+    }
+    of_ceiling, of_same, of_cpu = (ratios[k] * 100 for k in (
+        "project 1w / ceiling", "project 1w / ceiling at the project's scale", "CPU: project 1w / ceiling"))
+    print(f"  project, 1 worker vs naive:   {ratios['project 1w / naive']:6.2f}x")
+    print(f"  project, 1 worker vs ceiling: {of_ceiling:6.0f} % of the ceiling's speed ({of_same:.0f} % of the"
+          f" ceiling at the project's scale; by CPU time {of_cpu:.0f} %)")
+    print(f"  project, 2 workers vs 1:      {ratios['project 2w / 1w']:6.2f}x")
+    print(f"  ceiling vs naive:             {ratios['ceiling / naive']:6.2f}x")
+    return {**{k: n / v for k, v in wall.items()}, **ratios, "files": n, "mb": total_mb}
+
+
+def load() -> str:
+    return "load average " + " ".join(f"{x:.2f}" for x in os.getloadavg())
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--count", type=int, default=300, help="camera-size files (3-12 MP)")
     parser.add_argument("--small-count", type=int, default=600, help="small files (< 1 MP)")
+    parser.add_argument("--repeat", type=int, default=1, help="runs per contender; the fastest counts")
     args = parser.parse_args()
     corpus = need_corpus() / "exif-samples"
     print(f"machine: {cpu_info()}; python {sys.version.split()[0]}")
+    print(f"started {datetime.now(timezone.utc):%Y-%m-%d %H:%M} UTC, {load()}")
+    # Like the import's workers: one BLAS thread (parallelism is per process).
+    os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
     with tempfile.TemporaryDirectory(prefix="vb-bench-") as tmp:
         work = Path(tmp)
         camera = unique_copies([corpus / p for p in CAMERA], work / "camera", args.count)
-        measure("camera-size JPEGs (3-12 MP)", camera, work)
+        measure("camera-size JPEGs (3-12 MP)", camera, work, args.repeat)
+        print(f"  ({load()})")
         small_sources = sorted((corpus / "jpg" / "gps").glob("*.jpg")) + sorted((corpus / "jpg" / "orientation").glob("*.jpg"))
         small = unique_copies(small_sources, work / "small", args.small_count)
-        measure("small JPEGs (0.3-0.5 MP)", small, work)
+        measure("small JPEGs (0.3-0.5 MP)", small, work, args.repeat)
+    print(f"finished {datetime.now(timezone.utc):%Y-%m-%d %H:%M} UTC, {load()}")
 
 
 if __name__ == "__main__":

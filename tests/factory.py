@@ -39,3 +39,22 @@ PINNED_ALGOS = ("phash", "dhash")
 def pinned(hashes: list) -> list:
     """The pinned pHash/dHash of each picture, without the similarity module's matching variants."""
     return [h for h in hashes if h.algo in PINNED_ALGOS]
+
+
+def make_video(path: "os.PathLike[str] | str", frames: int = 20, fps: int = 10, gop: int = 5,
+               size: tuple[int, int] = (64, 48)) -> None:
+    """A small MPEG-4 video whose frame ``i`` is a flat grey of level ``i * 12`` (so a frame tells its number)."""
+    import av
+    import numpy as np
+
+    w, h = size
+    with av.open(str(path), "w") as out:
+        stream = out.add_stream("mpeg4", rate=fps)
+        stream.width, stream.height, stream.pix_fmt = w, h, "yuv420p"
+        stream.codec_context.gop_size = gop
+        for i in range(frames):
+            frame = av.VideoFrame.from_ndarray(np.full((h, w, 3), (i * 12) % 256, np.uint8), format="rgb24")
+            for packet in stream.encode(frame):
+                out.mux(packet)
+        for packet in stream.encode():
+            out.mux(packet)

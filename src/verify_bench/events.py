@@ -90,11 +90,16 @@ def new_event(
         "actor": actor,
         "kind": kind,
         "item_id": item_id,
-        # Round-trip through canonical JSON so the stored payload is exactly what was hashed.
-        "payload": json.loads(canonical_json(payload)),
+        # Round-trip through canonical JSON so the stored payload is exactly what was hashed; text with no
+        # UTF-8 form (lone surrogates from undecodable command-line arguments) is stored as U+FFFD.
+        "payload": json.loads(_utf8_safe(canonical_json(payload))),
         "prev_hash": prev_hash,
     }
     return Event(hash=event_hash(**fields), **fields)
+
+
+def _utf8_safe(text: str) -> str:
+    return text.encode("utf-16", "surrogatepass").decode("utf-16", "replace")
 
 
 def event_from_row(row: dict[str, Any]) -> Event:

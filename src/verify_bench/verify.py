@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import sqlite3
+import urllib.parse
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -87,25 +89,63 @@ def verify_case(
         raise CaseError(f"{root} is not a case folder (no {DB_NAME})")
     report = VerifyReport()
     step = _Stepper(progress, cancel)
-    conn = sqlite3.connect(f"file:{root / DB_NAME}?mode=ro", uri=True)
+    conn = _open_read_only(root / DB_NAME)
     try:
-        signed = {r[1] for r in conn.execute("PRAGMA table_info(events)")} >= {"key_id", "signature"}
-        columns = "key_id, signature" if signed else "NULL, NULL"
-        rows = conn.execute(
-            f"SELECT seq, id, at, actor, kind, item_id, payload, prev_hash, hash, {columns} FROM events ORDER BY seq"
-        ).fetchall()
+        try:
+            signed = {r[1] for r in conn.execute("PRAGMA table_info(events)")} >= {"key_id", "signature"}
+            columns = "key_id, signature" if signed else "NULL, NULL"
+            rows = conn.execute(
+                f"SELECT seq, id, at, actor, kind, item_id, payload, prev_hash, hash, {columns} FROM events ORDER BY seq"
+            ).fetchall()
+        except sqlite3.DatabaseError as exc:
+            raise CaseError(
+                f"cannot read the event log of {root}: {exc} (the case file is damaged or was replaced)") from exc
         step("events", 0, len(rows))
         events = _check_chain(rows, report)
         report.findings.extend(check_signatures(events, lambda n: step("signatures", n, len(events))))
         _check_triggers(conn, report)
         if expect_head:
-            _check_head(expect_head, report)
+            _check_head(expect_head, events, report)
         rebuilt = _rebuild(events, report, step)
         _compare_projections(conn, rebuilt, report)
         _check_originals(root, rebuilt, report, step)
     finally:
         conn.close()
     return report
+
+
+def _open_read_only(db_path: Path) -> sqlite3.Connection:
+    """Open the case database without writing to it, wherever the folder is and whatever its name.
+
+    ``mode=ro`` needs to create the WAL index next to the database; on read-only storage (a
+    write-protected folder or mount) a case whose write-ahead log is empty opens ``immutable``
+    instead. Text that is not UTF-8 is read with ``surrogateescape`` so that it is reported, not fatal.
+    """
+    uri = _file_uri(db_path)
+    conn = sqlite3.connect(f"{uri}?mode=ro", uri=True)
+    try:
+        conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+    except sqlite3.OperationalError as exc:
+        conn.close()
+        wal = db_path.with_name(db_path.name + "-wal")
+        if wal.exists() and wal.stat().st_size:
+            raise CaseError(
+                f"cannot open {db_path} read-only ({exc}) while its write-ahead log holds changes not yet merged;"
+                " if its folder is read-only, copy the case folder to writable storage and verify the copy") from exc
+        conn = sqlite3.connect(f"{uri}?immutable=1", uri=True)
+    except sqlite3.DatabaseError as exc:
+        conn.close()
+        raise CaseError(f"cannot read {db_path}: {exc} (the case file is damaged or was replaced)") from exc
+    conn.text_factory = lambda b: b.decode("utf-8", "surrogateescape")
+    return conn
+
+
+def _file_uri(path: Path) -> str:
+    """``file:`` URI of ``path`` with '#', '?', '%' and spaces percent-encoded (not ``Path.as_uri``: SQLite fails
+    with "disk I/O error" on ``file:///…`` while the same process holds the file open by its plain name); the
+    name's bytes are encoded, so folder names that are not UTF-8 work too."""
+    posix = path.resolve().as_posix()
+    return "file:" + urllib.parse.quote(os.fsencode(posix if posix.startswith("/") else "/" + posix), safe="/:")
 
 
 class _Stepper:
@@ -138,7 +178,7 @@ def _check_chain(rows: list[tuple[Any, ...]], report: VerifyReport) -> list[ev.E
         if stored_prev != prev_hash:
             report.findings.append(Finding(
                 "chain_broken", f"event {seq} ({kind}) names previous hash {stored_prev[:12]}…, but the event before it hashes to {prev_hash[:12]}…", seq=seq))
-        if payload is not None and (ev.recompute_hash(event) != stored_hash or ev.canonical_json(payload) != payload_text):
+        if payload is not None and _altered(event, payload_text):
             report.findings.append(Finding(
                 "event_altered", f"event {seq} ({kind}, {at}): its content no longer matches its hash", seq=seq, item_id=item_id))
         prev_hash = stored_hash
@@ -149,6 +189,14 @@ def _check_chain(rows: list[tuple[Any, ...]], report: VerifyReport) -> list[ev.E
     return events
 
 
+def _altered(event: ev.Event, payload_text: str) -> bool:
+    """Whether the stored event no longer matches its hash (text that is not UTF-8 never does)."""
+    try:
+        return ev.recompute_hash(event) != event.hash or ev.canonical_json(event.payload) != payload_text
+    except (UnicodeEncodeError, TypeError, ValueError):
+        return True
+
+
 def _check_triggers(conn: sqlite3.Connection, report: VerifyReport) -> None:
     present = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'trigger'")}
     for name in REQUIRED_TRIGGERS:
@@ -156,9 +204,16 @@ def _check_triggers(conn: sqlite3.Connection, report: VerifyReport) -> None:
             report.findings.append(Finding("trigger_missing", f"the append-only guard '{name}' has been removed"))
 
 
-def _check_head(expect: str, report: VerifyReport) -> None:
-    seq_text, _, hash_text = expect.rpartition(":")
-    if hash_text == report.head_hash and (not seq_text or seq_text == str(report.head_seq)):
+def _check_head(expect: str, events: list[ev.Event], report: VerifyReport) -> None:
+    """The exported head must be in the log: the log may have grown since, never lost events."""
+    seq_text, _, hash_text = expect.strip().rpartition(":")
+    hash_text = hash_text.lower()
+    found = next((e for e in events if e.hash == hash_text and (not seq_text or str(e.seq) == seq_text)), None)
+    if found is not None:
+        if found.seq != report.head_seq:
+            report.findings.append(Finding(
+                "head_extended", f"the expected head is event {found.seq}; {report.head_seq - found.seq} event(s)"
+                " were recorded after it", seq=found.seq, severity="notice"))
         return
     report.findings.append(Finding(
         "head_mismatch",

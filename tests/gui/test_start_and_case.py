@@ -15,7 +15,7 @@ def test_start_screen_offers_create_open_sample_and_recent(window):
     start = window.start
     assert window.stack.currentWidget() is start
     assert {b.text() for b in (start.new_button, start.open_button, start.sample_button)} == {
-        "New case…", "Open case…", "Open sample case"}
+        "Create case…", "Open case…", "Open sample case"}
     assert "No recent cases yet" in start.recent.item(0).text()
     assert not window.close_action.isEnabled()
 

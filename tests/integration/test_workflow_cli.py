@@ -104,7 +104,7 @@ def test_profiles_on_the_command_line(case):
     assert {p["name"] for p in listed} == {"lena", "ivan"}
     run("profile", "create", "sam", "--passphrase", stdin="pw\npw\n")
     assert json.loads(run("profile", "show", "sam", "--json"))["protected"] is True
-    assert "VERIFY_BENCH_PASSPHRASE" in run("comment", root, a, "hi", "--as", "sam", code=1)
+    assert "VERIFY_BENCH_PASSPHRASE" in run("comment", root, a, "hi", "--as", "sam", code=1)  # nothing typed
     run("profile", "create", "carla", "--role", "lead")
     run("comment", root, a, "hi", "--as", "carla")
     assert "carla is now a lead" in run("people", "role", root, "carla", "lead", "--as", "lena")
@@ -118,3 +118,22 @@ def test_the_queue_benchmark_runs_at_small_scale(tmp_path: Path):
     figures = json.loads(out.read_text())
     assert figures["case_items"] == 300 and figures["append"]["events"] == 300 * 11
     assert "item history" in figures["queries"] and "queue: first page (200, oldest first)" in result.stdout
+
+
+def test_a_protected_profile_is_asked_for_its_passphrase_without_echo(case, monkeypatch: pytest.MonkeyPatch):
+    root, (a, _, _) = case
+    run("profile", "create", "sam", "--passphrase", stdin="s3cret-words\ns3cret-words\n")
+    out = run("comment", root, a, "typed at the prompt", "--as", "sam", stdin="s3cret-words\n")
+    assert "Passphrase for profile 'sam'" in out and "s3cret-words" not in out
+    out = run("comment", root, a, "second try", "--as", "sam", stdin="wrong\ns3cret-words\n")
+    assert "Wrong passphrase" in out and "s3cret-words" not in out and "wrong" not in out.replace("Wrong", "")
+    assert "wrong passphrase for profile 'sam'" in run("comment", root, a, "never", "--as", "sam",
+                                                        stdin="a\nb\nc\n", code=1)
+    monkeypatch.setenv(profiles.PASSPHRASE_ENV, "s3cret-words")
+    assert "Passphrase" not in run("comment", root, a, "from the environment", "--as", "sam")
+    thread = json.loads(run("status", root, a, "--json"))["comments"]
+    assert [c["text"] for c in thread if c["actor"] == "sam"] == ["typed at the prompt", "second try",
+                                                                 "from the environment"]
+    # reading needs no key: no prompt even for a protected actor
+    monkeypatch.delenv(profiles.PASSPHRASE_ENV)
+    assert "Passphrase" not in run("status", root, a, "--as", "sam")

@@ -39,3 +39,12 @@ def record_figure() -> Callable[[str, str, object], None]:
             fh.write(line + "\n")
 
     return record
+
+
+@pytest.fixture(scope="session")
+def relib_built(tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyped-def]
+    """One case built through the CLI (two imports and a lead's and an investigator's work), shared read-only:
+    tests that damage or move it work on ``tests.reliability._relib_cases.copy_case`` copies."""
+    from ._relib_cases import build_case
+
+    return build_case(tmp_path_factory.mktemp("relib-base"))

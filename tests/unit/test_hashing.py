@@ -60,7 +60,7 @@ def test_hash_shape_pipeline_and_frame_time() -> None:
         assert h.frame_ts == 12.5
         assert h.pipeline == PIPELINE
     assert hashes_for(scene())[0].frame_ts is None
-    assert PIPELINE == f"vb1/pil{PIL.__version__.split('.')[0]}/ih4"
+    assert PIPELINE == f"vb2/pil{PIL.__version__.split('.')[0]}/ih4"
 
 
 def test_fingerprint_agrees_with_the_separate_functions() -> None:

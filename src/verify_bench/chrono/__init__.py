@@ -12,7 +12,9 @@ if TYPE_CHECKING:
     from .candidates import Contradiction, ItemTimes, TimeCandidate, best_time, item_times
     from .claims import TIME_METHODS, TimeClaim, claim_time, find_time_claim, time_claims, withdraw_time
     from .sun import ShadowBand, SunPosition, elevation_for_ratio, shadow_band, subsolar_point, sun_position
-    from .timelines import TimelineEntry, TimeOfDay, time_of_day, timeline
+    from .timelines import (
+        IncidentSpan, TimelineData, TimelineEntry, TimelineRow, TimeOfDay, time_of_day, timeline, timeline_data,
+    )
     from .zones import TimeInputError, ZonedTime, parse_time, zone_at
 
 _HOMES = {
@@ -21,7 +23,8 @@ _HOMES = {
                              "withdraw_time")},
     **{n: "sun" for n in ("ShadowBand", "SunPosition", "elevation_for_ratio", "shadow_band", "subsolar_point",
                           "sun_position")},
-    **{n: "timelines" for n in ("TimelineEntry", "TimeOfDay", "time_of_day", "timeline")},
+    **{n: "timelines" for n in ("IncidentSpan", "TimelineData", "TimelineEntry", "TimelineRow", "TimeOfDay",
+                                "time_of_day", "timeline", "timeline_data")},
     **{n: "zones" for n in ("TimeInputError", "ZonedTime", "parse_time", "zone_at")},
 }
 __all__ = sorted(_HOMES)

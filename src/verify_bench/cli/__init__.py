@@ -8,6 +8,7 @@ from .. import __version__
 from . import case_cmds, demo_cmd, dupes_cmd, gui_cmd, import_cmd, items_cmds
 from . import chrono_cmds, fragment_cmds, geo_cmds, incident_cmds
 from . import incident_facts_cmds, profile_cmds, workflow_cmds
+from . import report_cmds
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -25,6 +26,7 @@ for command in (
     incident_cmds.layers, incident_cmds.areas, fragment_cmds.tag, fragment_cmds.fragments,
     workflow_cmds.status, workflow_cmds.assign_cmd, workflow_cmds.check_cmd, workflow_cmds.comment_cmd,
     workflow_cmds.submit_cmd, workflow_cmds.review, workflow_cmds.queue, profile_cmds.profile, profile_cmds.people,
+    report_cmds.report, report_cmds.check_report,
 ):
     main.add_command(command)
 for command in (incident_facts_cmds.create, incident_facts_cmds.facts, incident_facts_cmds.table):

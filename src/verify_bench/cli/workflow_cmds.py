@@ -56,7 +56,7 @@ def _echo_statuses(found: list[ItemStatus], as_json: bool) -> None:
 def status(case_path: str, item_ref: str | None, to: str | None, comment: str | None, actor: str | None,
            as_json: bool) -> None:
     """Workflow state of ITEM with its checks and comments (or, without ITEM, how many items are in each state)."""
-    with opened(case_path, actor) as case:
+    with opened(case_path, actor) if to else opened(case_path) as case:
         if item_ref is None:
             if to:
                 raise click.UsageError("--set needs an ITEM")

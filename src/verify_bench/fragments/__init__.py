@@ -21,7 +21,7 @@ if TYPE_CHECKING:
         scales, segment_pixels, set_scale,
     )
     from .model import CONFIDENCES, Confidence, Fragment, get_fragment
-    from .picture import item_geometry
+    from .picture import item_geometry, upright_picture
     from .projections import FIELD_NAMES
     from .regions import Region, from_json, parse_numbers, parse_polygon, point, polygon, rect
     from .suggestions import Suggestion, resembling, suggest
@@ -42,7 +42,7 @@ _HOMES = {
     "get_scale": "measuring", "measure": "measuring", "measurements": "measuring", "scaled_length": "measuring",
     "scales": "measuring", "segment_pixels": "measuring", "set_scale": "measuring",
     "CONFIDENCES": "model", "Confidence": "model", "Fragment": "model", "get_fragment": "model",
-    "item_geometry": "picture",
+    "item_geometry": "picture", "upright_picture": "picture",
     "FIELD_NAMES": "projections",
     "Region": "regions", "from_json": "regions", "parse_numbers": "regions", "parse_polygon": "regions",
     "point": "regions", "polygon": "regions", "rect": "regions",

@@ -24,7 +24,8 @@ ExportFormat = Literal["csv", "json"]
 @dataclass(frozen=True)
 class FragmentFilter:
     """All given conditions must hold. Text matches ignore case; ``code`` searches CAGE, NSN, lot,
-    serial, date of manufacture and markings; ``category``/``component`` accept ids, labels or aliases;
+    serial, date of manufacture and markings; ``text`` searches those and designation, manufacturer and
+    note (a search box); ``category``/``component`` accept ids, labels or aliases;
     ``incident`` (id, id prefix or title) keeps fragments on items linked to that incident."""
 
     item: str | None = None
@@ -34,6 +35,7 @@ class FragmentFilter:
     designation: str | None = None
     code: str | None = None
     confidence: str | None = None
+    text: str | None = None
 
 
 def list_fragments(case: Case, filters: FragmentFilter | None = None) -> list[Fragment]:
@@ -61,6 +63,10 @@ def list_fragments(case: Case, filters: FragmentFilter | None = None) -> list[Fr
         where.append("(" + " OR ".join(f"instr(lower(coalesce(f.{c}, '')), lower(?)) > 0"
                                        for c in _CODE_FIELDS) + ")")
         args.extend([f.code] * len(_CODE_FIELDS))
+    if f.text:
+        where.append("(" + " OR ".join(f"instr(lower(coalesce(f.{c}, '')), lower(?)) > 0"
+                                       for c in _TEXT_FIELDS) + ")")
+        args.extend([f.text] * len(_TEXT_FIELDS))
     if f.confidence:
         where.append("f.confidence = ?")
         args.append(f.confidence)
@@ -69,6 +75,7 @@ def list_fragments(case: Case, filters: FragmentFilter | None = None) -> list[Fr
 
 
 _CODE_FIELDS = ("cage", "nsn", "lot", "serial", "manufactured", "markings")
+_TEXT_FIELDS = ("designation", "manufacturer", "note", *_CODE_FIELDS)
 
 #: CSV columns, in order.
 CSV_COLUMNS: tuple[str, ...] = (

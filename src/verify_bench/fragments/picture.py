@@ -16,7 +16,7 @@ import av
 from PIL import Image
 
 from ..case import Case
-from ..media.image import MAX_PIXELS, PLUGINS
+from ..media.image import MAX_PIXELS, PLUGINS, TRANSPOSE
 from ..media.video import ALLOWED_DEMUXERS
 from .errors import FragmentError
 from .geometry import ORIENTATION_OF_ROTATION, ItemGeometry, upright_size
@@ -82,7 +82,12 @@ def exif_orientation(im: Image.Image) -> int:
 
 def stored_pixels(case: Case, item: dict[str, Any], frame_ts: float | None) -> Image.Image:
     """The full picture on the stored grid (RGB or L): a still, or the video frame shown at ``frame_ts``."""
-    path = case.root / item["stored_path"]
+    return _stored_pixels(case.root, item, frame_ts)
+
+
+def _stored_pixels(root: Path, item: dict[str, Any], frame_ts: float | None) -> Image.Image:
+    _check_decodable(item)
+    path = root / item["stored_path"]
     if item["media_type"] == "image":
         with open_image(path, item["format"]) as im:
             try:
@@ -93,6 +98,16 @@ def stored_pixels(case: Case, item: dict[str, Any], frame_ts: float | None) -> I
     if frame_ts is None:
         raise FragmentError("a video frame needs its time")
     return video_frame(path, frame_ts)
+
+
+def upright_picture(root: Path, item: dict[str, Any], orientation: int, frame_ts: float | None = None
+                    ) -> Image.Image:
+    """The upright view regions are drawn on: the stored pixels of ``item`` (an ``items`` row of the
+    case at ``root``; for a video the frame a player shows at ``frame_ts``) turned by ``orientation``
+    (:attr:`ItemGeometry.orientation`), exactly as crops are turned. Reads files only, no database,
+    so a GUI can call it on a worker thread."""
+    picture = _stored_pixels(root, item, frame_ts)
+    return picture.transpose(TRANSPOSE[orientation]) if orientation in TRANSPOSE else picture
 
 
 def video_frame(path: Path, frame_ts: float) -> Image.Image:

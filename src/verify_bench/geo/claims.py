@@ -149,6 +149,38 @@ def withdraw_location(case: Case, claim_ref: str, *, note: str | None = None) ->
     return _claim(case, claim.claim_id)
 
 
+def move_location(case: Case, claim_ref: str, point: ParsedPoint, *, how: str = "moved") -> LocationClaim:
+    """Restate a claim at another point: claims never change, so this records a new claim with the same method,
+    precision, position, direction and note (its ``input_text`` names the claim it replaces), withdraws the old
+    one (its note names the new one), and makes the new one accepted when the old one was, in one transaction.
+
+    ``how`` says how it was moved, for the record (e.g. "dragged on the map").
+    """
+    old = find_location_claim(case, claim_ref)
+    if old.withdrawn:
+        raise GeoError(f"claim {old.claim_id[:8]} was withdrawn: it cannot be moved")
+    try:
+        check_lat_lon(point.lat, point.lon)
+    except ValueError as exc:
+        raise GeoError(str(exc)) from exc
+    claim_id = str(uuid.uuid4())
+    payload: dict[str, Any] = {
+        "claim_id": claim_id, "lat": point.lat, "lon": point.lon, "precision_m": old.precision_m,
+        "method": old.method, "position": old.position, "direction_deg": old.direction_deg, "note": old.note,
+        "input_text": f"{how} from claim {old.claim_id[:8]}", "input_format": point.format,
+    }
+    moved = distance_m(old.lat, old.lon, point.lat, point.lon)
+    with case.write():
+        case.append(LOCATION_CLAIMED, payload, item_id=old.item_id)
+        case.append(LOCATION_WITHDRAWN, {"claim_id": old.claim_id,
+                                         "note": f"{how} {moved:,.0f} m: replaced by claim {claim_id[:8]}"},
+                    item_id=old.item_id)
+        if old.accepted:
+            case.append(LOCATION_ACCEPTED, {"claim_id": claim_id, "note": f"replaces claim {old.claim_id[:8]}"},
+                        item_id=old.item_id)
+    return _claim(case, claim_id)
+
+
 def find_location_claim(case: Case, ref: str) -> LocationClaim:
     """A claim by id or unique id prefix (4+ characters)."""
     ref = ref.strip().lower()

@@ -15,3 +15,7 @@ class CoordinateError(GeoError, ValueError):
 
 class LayerError(GeoError):
     """A GeoJSON / KML / KMZ reference layer cannot be read."""
+
+
+class TileError(GeoError):
+    """A tile file (MBTiles, PMTiles) or a tile server template cannot be used; the message says why."""

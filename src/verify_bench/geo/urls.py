@@ -6,6 +6,7 @@ and place names would need the network, so they get a message saying what to pas
 
 from __future__ import annotations
 
+import math
 import re
 from urllib.parse import parse_qs, unquote_plus, urlsplit
 
@@ -28,8 +29,11 @@ def parse_map_url(text: str) -> ParsedPoint:
     url = text.strip()
     if "://" not in url:
         url = "https://" + url
-    parts = urlsplit(url)
-    host = (parts.hostname or "").lower()
+    try:
+        parts = urlsplit(url)
+        host = (parts.hostname or "").lower()
+    except ValueError as exc:  # e.g. an unclosed '[' of an IPv6 host
+        raise CoordinateError(f"'{text.strip()}' is not a valid URL: {exc}") from None
     if host in ("goo.gl", "maps.app.goo.gl", "g.co") or (host == "osm.org" and parts.path.startswith("/go/")):
         raise CoordinateError(
             f"'{host}' short links cannot be opened offline: open the link in a browser and paste the long URL"
@@ -119,9 +123,12 @@ def _from_text(value: str, fmt: str, where: str) -> ParsedPoint:
 
 def _number(value: str, name: str) -> float:
     try:
-        return float(value)
+        number = float(value)
     except ValueError:
         raise CoordinateError(f"{name} '{value}' is not a number") from None
+    if not math.isfinite(number):  # float() reads 'nan' and 'inf'
+        raise CoordinateError(f"{name} '{value}' is not a finite number")
+    return number
 
 
 def _checked(lat: float, lon: float, fmt: str, *, precision_m: float | None = None,

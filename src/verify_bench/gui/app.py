@@ -5,16 +5,20 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
-
 from typing import Literal
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QColor, QGuiApplication, QPalette
+from PySide6.QtGui import QColor, QGuiApplication, QIcon, QPalette
 from PySide6.QtWidgets import QApplication
 
 from .. import __version__
+from ..errors import VerifyBenchError
+from ..resources import resources_dir
 from . import settings
 from .main_window import MainWindow
+
+APP_ID = "io.github.verify_bench.VerifyBench"  # the .desktop file's name and the AppStream id
+ICON_SIZES = (16, 32, 48, 64, 128, 256, 512)
 
 
 Scheme = Literal["system", "light", "dark"]
@@ -39,6 +43,20 @@ def dark_palette() -> QPalette:
     return p
 
 
+def app_icon() -> QIcon:
+    """The application icon in every rendered size (resources/icons/hicolor); empty if not installed."""
+    icon = QIcon()
+    try:
+        hicolor = resources_dir() / "icons" / "hicolor"
+    except VerifyBenchError:
+        return icon
+    for size in ICON_SIZES:
+        png = hicolor / f"{size}x{size}" / "apps" / "verify-bench.png"
+        if png.is_file():
+            icon.addFile(str(png))
+    return icon
+
+
 def apply_color_scheme(app: QApplication, scheme: Scheme = "system") -> None:
     """Light or dark: the system's choice unless told otherwise (and followed when the system switches)."""
     dark = scheme == "dark" or (scheme == "system" and app.styleHints().colorScheme() == Qt.ColorScheme.Dark)
@@ -56,6 +74,8 @@ def make_app(argv: list[str] | None = None) -> QApplication:
     app.setOrganizationName(settings.ORGANIZATION)
     app.setApplicationName(settings.APPLICATION)
     app.setApplicationVersion(__version__)
+    app.setDesktopFileName(APP_ID)  # Wayland and task bars match the window to the installed .desktop file
+    app.setWindowIcon(app_icon())
     app.setStyle("Fusion")  # looks the same everywhere; the palette carries light or dark
     apply_color_scheme(app)
     app.styleHints().colorSchemeChanged.connect(lambda _scheme: apply_color_scheme(app))

@@ -11,7 +11,6 @@ from typing import Any
 
 from PySide6.QtCore import QObject, Signal
 
-from ..case import Case
 from ..ingest.pipeline import ImportOptions, run_import
 from ..ingest.progress import FileOutcome, ImportProgress, ImportSummary
 from .session import CaseSession
@@ -64,7 +63,7 @@ class ImportQueue(QObject):
             self.idle.emit()
             return
         inputs = self._waiting.pop(0)
-        root, options = self.session.root, self.options
+        options = self.options
 
         def work(ctx: TaskContext) -> ImportSummary:
             last, visible = 0.0, 0
@@ -79,7 +78,7 @@ class ImportQueue(QObject):
                     last = now
                     ctx.report(dataclasses.replace(p))
 
-            with Case.open(root, actor=self.session.case.actor) as case:
+            with self.session.open_case() as case:
                 return run_import(case, inputs, options=options, progress=progress,
                                   on_file=ctx.report, cancel=ctx.cancelled)
 

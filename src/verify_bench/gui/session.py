@@ -15,6 +15,9 @@ from PySide6.QtCore import QObject, QTimer, Signal
 
 from .. import browse
 from ..case import DB_NAME, Case
+from ..errors import VerifyBenchError
+from ..profiles import Signer
+from ..workflow import acting_role
 from . import settings
 from .workers import TaskRunner
 
@@ -31,12 +34,14 @@ class CaseSession(QObject):
     flags_changed = Signal()    # sensitive set or blur policy changed
     write_failed = Signal(str)
 
-    def __init__(self, root: Path, parent: QObject | None = None) -> None:
+    def __init__(self, root: Path, parent: QObject | None = None, *, signer: Signer | None = None) -> None:
+        """``signer``: the unlocked profile that signs this session's events (default: the default actor's)."""
         super().__init__(parent)
         self.root = root.resolve()
         self.runner = TaskRunner(self)  # this case's background work; closing the case stops it
-        self.case = Case.open(self.root)
-        self._writer = Case.open(self.root, actor=self.case.actor)  # used only on the writer thread
+        self.signer = signer
+        self.case = Case.open(self.root, signer=signer)
+        self._writer = self.open_case()  # used only on the writer thread
         self.title = self.case.title
         self.blur = settings.blur_policy(self.root)
         self.sensitive: set[str] = browse.sensitive_items(self.case.conn)
@@ -46,11 +51,27 @@ class CaseSession(QObject):
         self._pending_change.timeout.connect(self._emit_changed)
 
     # ---- writing --------------------------------------------------------------------------
+    def open_case(self) -> Case:
+        """Another connection to this case acting as the same person, with the same unlocked key (a
+        passphrase-protected key cannot be unlocked again by name). For a worker thread; the caller closes it."""
+        return Case.open(self.root, actor=self.case.actor, signer=self.signer)
+
+    @property
+    def actor(self) -> str:
+        """The name that signs this session's events."""
+        return self.case.actor
+
+    def acting_role(self) -> str:
+        """The acting person's role in this case (as it will be granted if they have not acted yet)."""
+        return acting_role(self.case)
+
     def write(self, fn: Callable[[Case], Any], *, name: str, on_done: Callable[[Any], None] | None = None,
-              appends: bool = True) -> None:
+              appends: bool = True, on_error: Callable[[str], None] | None = None) -> None:
         """Run ``fn(writer_case)`` on the writer thread; refresh views afterwards when it ``appends`` events.
 
         Also for reads through core functions that may update a cache (duplicate detection).
+        A refusal (``on_error``, else :attr:`write_failed`) gets the core's message, e.g. why a
+        workflow change is not allowed.
         """
         def finished(result: Any) -> None:
             if appends:
@@ -58,8 +79,13 @@ class CaseSession(QObject):
             if on_done is not None:
                 on_done(result)
 
-        self.runner.run(lambda ctx: fn(self._writer), name=name, serial=True, on_result=finished,
-                        on_error=lambda message, exc: self.write_failed.emit(message))
+        def failed(message: str, exc: Exception) -> None:
+            if on_error is not None:
+                on_error(str(exc) if isinstance(exc, VerifyBenchError) else message)
+            else:
+                self.write_failed.emit(message)
+
+        self.runner.run(lambda ctx: fn(self._writer), name=name, serial=True, on_result=finished, on_error=failed)
 
     def set_sensitive(self, item_ids: Iterable[str], value: bool) -> None:
         ids = list(item_ids)

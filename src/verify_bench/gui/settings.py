@@ -41,6 +41,12 @@ def remember_case(root: Path) -> None:
     settings().setValue("recent_cases", [str(p) for p in paths[:MAX_RECENT]])
 
 
+def forget_case(root: Path) -> None:
+    """Take a case off the recent list (the folder itself is left alone)."""
+    paths = [p for p in recent_cases() if p != root]
+    settings().setValue("recent_cases", [str(p) for p in paths])
+
+
 # ---- per-case preferences --------------------------------------------------------------------
 @dataclass(frozen=True)
 class BlurPolicy:
@@ -94,3 +100,48 @@ def load_bytes(key: str) -> QByteArray | None:
 
 def save_bytes(key: str, value: QByteArray) -> None:
     settings().setValue(key, value)
+
+
+# ---- map layers ------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class TileLayerSetting:
+    """One raster layer of the map, bottom first: the bundled basemap, a local tile file, or a tile server."""
+
+    kind: str                  # "basemap", "file" (MBTiles/PMTiles) or "xyz"
+    source: str = ""           # the file's path or the server's URL template
+    visible: bool = True
+    opacity: float = 1.0
+    name: str = ""
+    attribution: str = ""      # a tile server's, as the user typed it (files carry their own)
+    max_zoom: int = 19         # a tile server's deepest level
+
+
+def tile_layers() -> list[TileLayerSetting]:
+    """The map's raster layers, bottom first; the basemap is always there, at the bottom."""
+    import json
+
+    try:
+        raw = json.loads(str(settings().value("map/tile_layers", "[]")))
+        layers = [TileLayerSetting(**{k: v for k, v in entry.items() if k in TileLayerSetting.__dataclass_fields__})
+                  for entry in raw if isinstance(entry, dict)]
+    except (ValueError, TypeError):
+        layers = []
+    base = next((layer for layer in layers if layer.kind == "basemap"), TileLayerSetting("basemap"))
+    return [base] + [layer for layer in layers if layer.kind != "basemap"]
+
+
+def set_tile_layers(layers: list[TileLayerSetting]) -> None:
+    import json
+    from dataclasses import asdict
+
+    settings().setValue("map/tile_layers", json.dumps([asdict(layer) for layer in layers]))
+
+
+def hidden_reference_layers(root: Path) -> set[str]:
+    """Reference layers of a case the user switched off on the map (a view preference, not an event)."""
+    value = settings().value(f"{_case_key(root)}/map_hidden_layers", [])
+    return {value} if isinstance(value, str) and value else set(value or [])
+
+
+def set_hidden_reference_layers(root: Path, layer_ids: set[str]) -> None:
+    settings().setValue(f"{_case_key(root)}/map_hidden_layers", sorted(layer_ids))

@@ -1,4 +1,5 @@
-"""Everything shown while a case is open: library and compare tabs, detail/import/duplicates/map docks, actions.
+"""Everything shown while a case is open: library, compare and fragment-tagging tabs,
+detail/import/duplicates/map/review queue/history/fragments docks, actions.
 
 A nested QMainWindow so that its docks and toolbar save and restore as one layout.
 """
@@ -21,9 +22,16 @@ from .views.browser import ItemBrowser
 from .views.compare_view import CompareView
 from .views.detail import DetailView
 from .views.duplicates_view import DuplicatesView
+from .views.export_dialog import ExportDialog
+from .views.fragment_list import FragmentListPanel
+from .views.fragment_view import FragmentTagView
+from .views.history_panel import CaseHistoryView
 from .views.import_panel import ImportPanel
 from .views.item_grid import THUMB
 from .views.map_view import MapView
+from .views.people_dialog import PeopleDialog
+from .views.timeline_view import TimelineView
+from .views.review_queue import ReviewQueue
 
 STATE_KEY = "layout/workspace"
 UPDATING = "Updating the list…"
@@ -43,7 +51,8 @@ class Workspace(QMainWindow):
         self.imports = ImportQueue(session)
         self.import_panel = ImportPanel(self.imports)
         self.duplicates = DuplicatesView(session)
-        self.map = MapView(session)
+        self.map = MapView(session, undo_stack=self.undo_stack)
+        self.timeline = TimelineView(session)
         self.tabs = QTabWidget(objectName="workspace_tabs", documentMode=True, tabsClosable=True)
         self.tabs.addTab(self.browser, "Library")
         self.tabs.tabBar().setTabButton(0, self.tabs.tabBar().ButtonPosition.RightSide, None)
@@ -56,6 +65,24 @@ class Workspace(QMainWindow):
         self.map_dock = self._dock("Map", "map_dock", self.map, Qt.DockWidgetArea.LeftDockWidgetArea)
         self.duplicates_dock.hide()
         self.map_dock.hide()
+        self.timeline_dock = self._dock("Timeline", "timeline_dock", self.timeline,
+                                        Qt.DockWidgetArea.BottomDockWidgetArea)
+        self.timeline_dock.hide()
+        self.fragment_list = FragmentListPanel(session)
+        self.fragments_dock = self._dock("Fragments", "fragments_dock", self.fragment_list,
+                                         Qt.DockWidgetArea.LeftDockWidgetArea)
+        self.fragments_dock.hide()
+        self.fragment_list.open_requested.connect(self.tag_fragments)
+        self.review_queue = ReviewQueue(session)
+        self.queue_dock = self._dock("Review queue", "queue_dock", self.review_queue,
+                                     Qt.DockWidgetArea.BottomDockWidgetArea)
+        self.history_view = CaseHistoryView(session)
+        self.history_dock = self._dock("History", "history_dock", self.history_view,
+                                       Qt.DockWidgetArea.BottomDockWidgetArea)
+        self.queue_dock.hide()
+        self.history_dock.hide()
+        self.review_queue.item_requested.connect(self.open_for_review)
+        self.history_view.item_requested.connect(self.show_item)
         self.import_dock.hide()
         self.resizeDocks([self.detail_dock], [520], Qt.Orientation.Horizontal)
         self._make_actions()
@@ -63,11 +90,14 @@ class Workspace(QMainWindow):
         self.browser.current_changed.connect(self.detail.show_item)
         self.browser.current_changed.connect(self.map.show_item)
         self.map.item_requested.connect(self.show_item)
+        self.browser.current_changed.connect(self.timeline.show_item)
+        self.timeline.item_requested.connect(self.show_item)
         self.detail.location.map_requested.connect(lambda: (self.map_dock.show(), self.map_dock.raise_()))
         self.browser.activated.connect(self._on_activated)
         self.browser.selection_changed.connect(self._update_actions)
         self.browser.mode_changed.connect(lambda grid: (self.grid_action if grid else self.table_action).setChecked(True))
         self.detail.sensitive_requested.connect(self.set_sensitive)
+        self.detail.tag_requested.connect(self.tag_fragments)
         self.import_panel.show_item.connect(self.show_item)
         self.imports.started.connect(lambda _inputs: self.import_dock.show())
         self.duplicates.compare_requested.connect(self.compare)
@@ -94,6 +124,9 @@ class Workspace(QMainWindow):
         self.import_files_action = self._action("&Import files…", self.import_files, "Ctrl+I",
                                                 tip="Import files or archives (Ctrl+I) — or drop them on the window")
         self.import_folder_action = self._action("Import &folder…", self.import_folder, "Ctrl+Shift+I")
+        self.export_report_action = self._action(
+            "&Export report…", self.export_report, "Ctrl+E",
+            tip="Export a chain-of-custody report (HTML, PDF, JSON, CSV) with a manifest anyone can re-check (Ctrl+E)")
         self.filter_action = self._action("&Filter…", self.browser.filter_bar.focus_text, QKeySequence.StandardKey.Find)
         self.grid_action = self._action("&Thumbnails", lambda: self.browser.show_grid(True), "Ctrl+1", checkable=True)
         self.table_action = self._action("T&able", lambda: self.browser.show_grid(False), "Ctrl+2", checkable=True)
@@ -107,6 +140,11 @@ class Workspace(QMainWindow):
                                           tip="Show the selected blurred items for this session")
         self.compare_action = self._action("&Compare two items", self.compare_selected, "Ctrl+K",
                                            tip="Compare the two selected items side by side (Ctrl+K)")
+        self.tag_action = self._action("Tag &fragments…", self.tag_fragments_selected, "Ctrl+T",
+                                       tip="Mark and describe munition remnants in the selected photo or video (Ctrl+T)")
+        self.fragments_action = self.fragments_dock.toggleViewAction()
+        self.fragments_action.setShortcut(QKeySequence("Ctrl+Shift+F"))
+        self.fragments_action.setToolTip("Every tag in the case, filtered by kind, designation or code (Ctrl+Shift+F)")
         self.copy_hash_action = self._action("Copy SHA-&256", self.copy_sha256, QKeySequence.StandardKey.Copy)
         self.copy_hash_action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
         self.browser.addAction(self.copy_hash_action)
@@ -123,28 +161,44 @@ class Workspace(QMainWindow):
         self.map_action = self.map_dock.toggleViewAction()
         self.map_action.setShortcut(QKeySequence("Ctrl+M"))
         self.map_action.setToolTip("Show or hide the map (Ctrl+M)")
+        self.timeline_action = self.timeline_dock.toggleViewAction()
+        self.timeline_action.setShortcut(QKeySequence("Ctrl+Shift+T"))
+        self.timeline_action.setToolTip("Show or hide the timeline of items and incidents (Ctrl+Shift+T)")
+        self.queue_action = self.queue_dock.toggleViewAction()
+        self.queue_action.setShortcut(QKeySequence("Ctrl+Shift+R"))
+        self.queue_action.setToolTip("Items ready for review, assigned to you, returned… (Ctrl+Shift+R)")
+        self.history_action = self.history_dock.toggleViewAction()
+        self.history_action.setShortcut(QKeySequence("Ctrl+Shift+L"))
+        self.history_action.setToolTip("The case's event log: who did what, when (Ctrl+Shift+L)")
+        self.verify_action = self._action("&Verify case…", self.history_view.verify,
+                                          tip="Re-check the hash chain, signatures, current state and every original")
+        self.people_action = self._action("&People…", self.show_people,
+                                          tip="Who works on this case, their roles and keys (a lead changes roles)")
         toolbar = self.addToolBar("Main")
         toolbar.setObjectName("main_toolbar")
         toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
         toolbar.setIconSize(QSize(18, 18))
         for a in (self.import_files_action, None, self.grid_action, self.table_action, None, self.map_action,
-                  self.compare_action, self.sensitive_action, self.undo_action):
+                  self.timeline_action, self.queue_action, self.compare_action, self.sensitive_action, self.undo_action):
             toolbar.addSeparator() if a is None else toolbar.addAction(a)
 
     def menus(self) -> dict[str, list[QAction | None]]:
         """Entries this workspace adds to the window's menus (None is a separator)."""
         return {
-            "File": [self.import_files_action, self.import_folder_action],
+            "File": [self.import_files_action, self.import_folder_action, None, self.export_report_action,
+                     self.verify_action, self.people_action],
             "Edit": [self.undo_action, self.redo_action, None, self.copy_hash_action, self.filter_action],
-            "Item": [self.compare_action, self.sensitive_action, self.reveal_action],
+            "Item": [self.compare_action, self.sensitive_action, self.reveal_action, None, self.tag_action],
             "View": [self.grid_action, self.table_action, None, self.blur_sensitive_action, self.blur_all_action, None,
                      self.detail_dock.toggleViewAction(), self.import_dock.toggleViewAction(),
-                     self.duplicates_dock.toggleViewAction(), self.map_action],
+                     self.duplicates_dock.toggleViewAction(), self.map_action, self.timeline_action, self.fragments_action,
+                     self.queue_action, self.history_action],
         }
 
     def _update_actions(self) -> None:
         selected = len(self.browser.selected_ids())
         self.compare_action.setEnabled(selected == 2)
+        self.tag_action.setEnabled(selected == 1)
         for a in (self.sensitive_action, self.reveal_action, self.copy_hash_action):
             a.setEnabled(selected > 0)
 
@@ -158,6 +212,13 @@ class Workspace(QMainWindow):
         folder = QFileDialog.getExistingDirectory(self, "Import a folder")
         if folder:
             self.import_paths([folder])
+
+    def export_report(self) -> ExportDialog:
+        """Open the export dialog for the current selection (modeless: the case stays usable meanwhile)."""
+        dialog = ExportDialog(self.session, self.browser.selected_ids(), self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.show()
+        return dialog
 
     def import_paths(self, paths: list[str | Path]) -> None:
         self.imports.add(paths)
@@ -194,10 +255,42 @@ class Workspace(QMainWindow):
         if len(ids) == 2:
             self.compare(ids[0], ids[1])
 
+    def show_people(self) -> PeopleDialog:
+        dialog = PeopleDialog(self.session, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.show()
+        return dialog
+
+    def open_for_review(self, item_id: str) -> None:
+        """Select the item in the library and show its Workflow tab."""
+        self.show_item(item_id)
+        self.detail_dock.show()
+        self.detail_dock.raise_()
+        self.detail.tabs.setCurrentWidget(self.detail.workflow)
+
     def compare(self, item_a: str, item_b: str) -> CompareView:
         view = CompareView(self.session, item_a, item_b)
         index = self.tabs.addTab(view, view.title)
         self.tabs.setCurrentIndex(index)
+        return view
+
+    def tag_fragments_selected(self) -> None:
+        ids = self.browser.selected_ids()
+        if len(ids) == 1:
+            self.tag_fragments(ids[0])
+
+    def tag_fragments(self, item_id: str, fragment_id: str | None = None) -> FragmentTagView:
+        """The item's fragment tagging tab (reused when open), with ``fragment_id`` selected."""
+        view = next((w for i in range(self.tabs.count()) if isinstance(w := self.tabs.widget(i), FragmentTagView)
+                     and w.item_id == item_id), None)
+        if view is None:
+            view = FragmentTagView(self.session, item_id, self.undo_stack)
+            view.same_kind_requested.connect(
+                lambda flt: (self.fragment_list.show_filter(flt), self.fragments_dock.show(), self.fragments_dock.raise_()))
+            self.tabs.addTab(view, view.title)
+        self.tabs.setCurrentWidget(view)
+        if fragment_id is not None:
+            view.select_fragment(fragment_id)
         return view
 
     def _close_tab(self, index: int) -> None:
@@ -246,5 +339,6 @@ class Workspace(QMainWindow):
     def shutdown(self) -> None:
         """Stop background work (cancelling an import: what is done stays recorded) and close the case."""
         self.imports.cancel()
+        self.detail.preview.video.stop(wait=5.0)
         self.thumbnails.shutdown()
         self.session.close()

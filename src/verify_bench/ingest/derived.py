@@ -7,6 +7,8 @@ import uuid
 from pathlib import Path
 
 from ..media.analysis import Analysis
+from ..originals import TEMP
+from . import testhooks
 
 THUMBS = "derived/thumbs"
 STRIPS = "derived/strips"
@@ -22,16 +24,18 @@ def strip_path(root: Path, sha256: str) -> Path:
 
 def write_derived(root: Path, sha256: str, analysis: Analysis) -> None:
     if analysis.thumbnail_jpeg:
-        _write_atomic(thumb_path(root, sha256), analysis.thumbnail_jpeg)
+        _write_atomic(thumb_path(root, sha256), analysis.thumbnail_jpeg, root / TEMP)
     if analysis.strip_jpeg:
-        _write_atomic(strip_path(root, sha256), analysis.strip_jpeg)
+        _write_atomic(strip_path(root, sha256), analysis.strip_jpeg, root / TEMP)
 
 
-def _write_atomic(path: Path, data: bytes) -> None:
+def _write_atomic(path: Path, data: bytes, tmp_dir: Path) -> None:
+    """Write via the case's temp area (same disk), which opening the case clears after a kill."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{uuid.uuid4().hex}.tmp")
+    tmp = tmp_dir / f"{uuid.uuid4().hex}.derived.tmp"
     try:
         tmp.write_bytes(data)
+        testhooks.crash_point("thumbnail_write")
         os.replace(tmp, path)
     finally:
         if tmp.exists():

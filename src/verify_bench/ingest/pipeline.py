@@ -13,27 +13,31 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import sqlite3
+import threading
 import time
 import uuid
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .. import events as ev
 from ..case import Case
-from ..errors import IngestError
+from ..errors import EventLogError, IngestError
 from ..metadata.filename import fields_from_filename
 from ..metadata.sidecars import SidecarError, read_info_json, sidecar_fields
-from ..originals import TEMP, importing
-from ..similarity.service import LiveMatcher
-from . import paths
+from ..originals import TEMP, fsync_dir, importing
+from . import paths, testhooks
 from .archives import ArchiveLimits
 from .progress import FileOutcome, ImportProgress, ImportSummary
 from .sandbox import Question, TaskResult, WorkerPool
 from .scan import Candidate, scan
 from .worker import ANALYSE, SKIP, preserve_and_analyse, worker_init
+
+if TYPE_CHECKING:
+    from ..similarity.service import LiveMatcher
 
 ProgressFn = Callable[[ImportProgress], None]
 OutcomeFn = Callable[[FileOutcome], None]
@@ -91,7 +95,10 @@ def run_import(
             started = True
             for skipped in found.skipped:
                 run.reject(skipped.path, skipped.reason, skipped.message)
-            run.process(found.candidates, cancel)
+            try:
+                run.process(found.candidates, cancel)
+            except (sqlite3.Error, EventLogError) as exc:
+                raise _write_failed(case, exc) from exc
             summary.state = "cancelled" if cancel() else "completed"
         finally:
             if started:
@@ -143,7 +150,12 @@ class _ImportRun:
         self.batch_events = 0
         self.tasks: dict[int, Candidate] = {}
         self.recorded: dict[int, _Recorded] = {}
-        self.live = LiveMatcher(case)  # near-duplicate matching as items land, not only as a batch
+        self.unsynced: dict[int, Path] = {}  # task -> store folder its worker may not have synced yet
+        # Near-duplicate matching as items land, not only as a batch. Its module (numba) takes about a
+        # second to import: that happens in the background while the workers start.
+        self._live: LiveMatcher | None = None
+        self._matching_loaded = threading.Thread(target=_load_matching, name="load-matching", daemon=True)
+        self._matching_loaded.start()
         self.live_matched = time.monotonic()
 
     # ---- the write batch -------------------------------------------------------------------
@@ -154,15 +166,35 @@ class _ImportRun:
             self.batch_events = 0
         self.case.append(kind, payload, item_id=item_id)
         self.batch_events += 1
+        testhooks.crash_point("in_transaction")
 
     def _commit_if_due(self, force: bool = False) -> None:
         if self.case.conn.in_transaction and (
             force or self.batch_events >= COMMIT_EVENTS or time.monotonic() - self.batch_started >= COMMIT_SECONDS
         ):
-            self.case.conn.execute("COMMIT")
+            self._commit()
             if time.monotonic() - self.live_matched >= LIVE_MATCH_SECONDS:
-                self.live.refresh()
+                self.live().refresh()
                 self.live_matched = time.monotonic()
+
+    def _commit(self) -> None:
+        # Originals still being worked on may not have their store folder synced yet (see worker.py).
+        for folder in set(self.unsynced.values()):
+            fsync_dir(folder)
+        self.unsynced.clear()
+        try:
+            self.case.conn.execute("COMMIT")
+        except sqlite3.Error as exc:
+            raise _write_failed(self.case, exc) from exc
+        testhooks.crash_point("after_commit")
+
+    def live(self) -> LiveMatcher:
+        if self._live is None:
+            self._matching_loaded.join()
+            from ..similarity.service import LiveMatcher
+
+            self._live = LiveMatcher(self.case)
+        return self._live
 
     # ---- the work -------------------------------------------------------------------------
     def process(self, candidates: list[Candidate], cancel: Callable[[], bool]) -> None:
@@ -180,9 +212,10 @@ class _ImportRun:
                     cancelled = True
                     for task_id in pool.cancel_pending():
                         self.tasks.pop(task_id)
-                for msg in pool.poll(timeout=0.2):
+                # Questions first: a worker waiting for its answer is idle; a result can wait a moment.
+                for msg in sorted(pool.poll(timeout=0.2), key=lambda m: not isinstance(m, Question)):
                     if isinstance(msg, Question):
-                        pool.reply(msg.task_id, self._on_preserved(msg.task_id, msg.payload))
+                        self._on_preserved(msg.task_id, msg.payload, pool.reply)
                     elif isinstance(msg, TaskResult):
                         self._on_result(msg)
                 self._commit_if_due()
@@ -201,28 +234,34 @@ class _ImportRun:
         self._done(c, FileOutcome(c.display, "known", row[0], row[1]))
         return True
 
-    def _on_preserved(self, task_id: int, p: dict[str, Any]) -> str:
-        """Record the preserved bytes and this sighting; say whether the worker should parse."""
+    def _on_preserved(self, task_id: int, p: dict[str, Any], reply: Callable[[int, str], None]) -> None:
+        """Tell the worker whether to parse, then record the preserved bytes and this sighting.
+
+        The answer goes out first so that the worker parses while the events are written. That keeps
+        the rule "recorded before parsed": this one thread appends the events before it reads anything
+        more from the workers, so a parser crash is only seen once the original is recorded (and a
+        failed append stops the import, as it always did).
+        """
         c = self.tasks[task_id]
         self.state.current = c.display
         row = self.case.conn.execute("SELECT id, analysis FROM items WHERE sha256 = ?", (p["sha256"],)).fetchone()
+        reply(task_id, ANALYSE if row is None or row[1] == "pending" else SKIP)
         with self.case.write():  # a savepoint: the pair commits together or not at all
             if row is None:
-                item_id, status, analysis_state = str(uuid.uuid4()), "imported", "pending"
+                item_id, status = str(uuid.uuid4()), "imported"
                 self._append(ev.ITEM_IMPORTED, {
                     "sha256": p["sha256"], "md5": p["md5"], "size": p["size"], "stored_path": p["stored_path"],
                     "media_type": p["media_type"], "mime": p["mime"], "format": p["format"],
                     "display_name": c.name,
                 }, item_id)
             else:
-                item_id, analysis_state = row
-                status = "sighted"
+                item_id, status = row[0], "sighted"
             if not self._has_sighting(item_id, c):
                 self._append(ev.ITEM_SIGHTED, self._sighting(c, p), item_id)
             elif status == "sighted":
                 status = "analysed_again"
         self.recorded[task_id] = _Recorded(item_id, status, p["sha256"], p["media_type"], p["changed_during_copy"])
-        return ANALYSE if analysis_state == "pending" else SKIP
+        self.unsynced[task_id] = (self.case.root / p["stored_path"]).parent
 
     def _has_sighting(self, item_id: str, c: Candidate) -> bool:
         return self.case.conn.execute(
@@ -254,9 +293,15 @@ class _ImportRun:
     def _on_result(self, result: TaskResult) -> None:
         c = self.tasks.pop(result.task_id)
         recorded = self.recorded.pop(result.task_id, None)
+        if result.outcome == "ok":  # the worker synced the store folder before answering
+            self.unsynced.pop(result.task_id, None)
         if recorded is None:  # failed before the bytes were preserved: nothing to keep
-            self.reject(c.origin, "not_preserved" if result.outcome == "error" else result.outcome, result.message,
-                        member=c.member, size=c.size)
+            if result.outcome == "ok" and "not_preserved" in result.value:
+                reason, message = result.value["not_preserved"]["reason"], result.value["not_preserved"]["message"]
+            else:
+                reason = "not_preserved" if result.outcome == "error" else result.outcome
+                message = result.message
+            self.reject(c.origin, reason, message, member=c.member, size=c.size)
             return
         item_id, status, sha256, media_type = recorded.item_id, recorded.status, recorded.sha256, recorded.media_type
         problems: list[tuple[str, str]] = []
@@ -301,14 +346,36 @@ class _ImportRun:
         self.state.phase = "finishing"
         self.summary.files_total = self.state.files_total
         self.summary.seconds = round(self.state.elapsed, 3)
-        if self.case.conn.in_transaction:
-            self.case.conn.execute("COMMIT")
-        self.live.refresh()
-        summary = {k: v for k, v in vars(self.summary).items() if k not in ("batch_id", "state")}
-        with self.case.write():
-            self.case.append(ev.IMPORT_FINISHED, {"batch_id": self.batch_id, "state": self.summary.state,
-                                                  "summary": summary})
+        try:
+            if self.case.conn.in_transaction:
+                self._commit()
+            self.live().refresh()
+            summary = {k: v for k, v in vars(self.summary).items() if k not in ("batch_id", "state")}
+            with self.case.write():
+                self.case.append(ev.IMPORT_FINISHED, {"batch_id": self.batch_id, "state": self.summary.state,
+                                                      "summary": summary})
+        except (sqlite3.Error, EventLogError) as exc:
+            raise _write_failed(self.case, exc) from exc
         self.progress(self.state)
+
+
+def _write_failed(case: Case, exc: Exception) -> IngestError:
+    """Roll back what could not be committed and name the failure (a full disk, most often)."""
+    if case.conn.in_transaction:
+        try:
+            case.conn.execute("ROLLBACK")
+        except sqlite3.Error:
+            pass
+    cause = exc.__cause__ if isinstance(exc, EventLogError) and exc.__cause__ else exc
+    full = getattr(cause, "sqlite_errorcode", None) == 13 or "full" in str(cause)  # SQLITE_FULL
+    what = "the case's disk is full" if full else f"the case could not be written ({cause})"
+    then = "free some space and run" if full else "run"
+    return IngestError(f"import stopped: {what}. Files recorded so far are safe; {then} the same import again "
+                       "to bring in the rest.")
+
+
+def _load_matching() -> None:
+    import verify_bench.similarity.service  # noqa: F401 - only loads the module
 
 
 def _read_sidecar(path: bytes) -> tuple[dict[str, Any], list[dict[str, Any]]]:

@@ -5,20 +5,31 @@ reads the file once, hashing and copying the same bytes into the store; the pare
 records the item *before* phase two parses anything, so a parser crash can never
 cost the original. Phase two feeds the bytes already in memory to the metadata
 parsers and the reduced-size decoder.
+
+Durability, in order: the copy is written to the case's temp area and fsynced; only then is it
+renamed to its content address (so no name in the store ever holds half-written bytes); the
+folder holding the new name is fsynced in a background thread while the parent records the item
+and the worker parses, and the task's result is sent only after that. Before each commit the
+parent fsyncs the folders of every recorded original whose result it has not yet received
+(:meth:`verify_bench.ingest.pipeline._ImportRun._commit`), so no event naming an original commits
+before the original is on disk.
 """
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import os
 import stat
+import threading
 import uuid
 from pathlib import Path
 from typing import Any
 
-from ..media.analysis import Analysis, analysis_to_json
+from ..media.analysis import Analysis, Problem, analysis_to_json
 from ..media.sniff import HEAD_BYTES, sniff
 from ..originals import TEMP, extension_for, find_stored, fsync_dir, make_read_only, relpath_for
+from . import testhooks
 from .derived import write_derived
 
 CHUNK = 4 * 2**20
@@ -37,19 +48,44 @@ def worker_init() -> None:
     """Run once per worker process: keep native libraries to one thread each (we parallelise by process)."""
     for var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
         os.environ.setdefault(var, "1")
-    from ..media import image, video  # noqa: F401 - import heavy modules before the first file
+    from ..media import image  # noqa: F401 - import heavy modules before the first file
     from ..metadata import exif  # noqa: F401
+    # media.video (PyAV, half a second) is imported by the first video: photo imports never need it.
 
 
 def preserve_and_analyse(task: dict[str, Any], channel: Any) -> dict[str, Any]:
-    """Task: ``{"path": bytes, "name": str, "case_root": str}``. Returns ``{"analysis": …}`` or ``{"skipped": True}``."""
+    """Task: ``{"path": bytes, "name": str, "case_root": str}``.
+
+    Returns ``{"analysis": …}``, ``{"skipped": True}``, or ``{"not_preserved": {"reason", "message"}}``
+    when the file could not be read or copied (reasons: ``disk_full``, ``io_error``, ``not_preserved``).
+    """
     root = Path(task["case_root"])
-    preserved, data, head = _preserve(task["path"], task["name"], root)
-    if channel.ask(preserved) != ANALYSE:
-        return {"skipped": True}
-    analysis = analyse(data, head, root / preserved["stored_path"])
-    write_derived(root, preserved["sha256"], analysis)
-    return {"analysis": analysis_to_json(analysis)}
+    try:
+        preserved, data, head = _preserve(task["path"], task["name"], root)
+    except OSError as exc:  # the reason matters to the user: a full disk is not a bad file
+        return {"not_preserved": {"reason": not_preserved_reason(exc), "message": f"{type(exc).__name__}: {exc}"}}
+    # The rename into the store becomes durable while the parent records the item and we parse; the
+    # result goes back only once it is (the parent syncs the folder itself before a commit otherwise).
+    durable = threading.Thread(target=fsync_dir, args=((root / preserved["stored_path"]).parent,))
+    durable.start()
+    try:
+        if channel.ask(preserved) != ANALYSE:
+            return {"skipped": True}
+        testhooks.worker_fault(task["name"], channel)
+        analysis = analyse(data, head, root / preserved["stored_path"])
+        write_derived(root, preserved["sha256"], analysis)
+        return {"analysis": analysis_to_json(analysis)}
+    finally:
+        durable.join()
+
+
+def not_preserved_reason(exc: OSError) -> str:
+    """A short code for why a file could not be copied into the store."""
+    if exc.errno in (errno.ENOSPC, getattr(errno, "EDQUOT", errno.ENOSPC)):
+        return "disk_full"
+    if exc.errno == errno.EIO:
+        return "io_error"
+    return "not_preserved"
 
 
 def _preserve(src: bytes, name: str, root: Path) -> tuple[dict[str, Any], bytes | None, bytes]:
@@ -72,6 +108,7 @@ def _preserve(src: bytes, name: str, root: Path) -> tuple[dict[str, Any], bytes 
                     data = f.read(before.st_size)
                     sha.update(data)
                     md5.update(data)
+                    testhooks.io_point("write")
                     out.write(data)
                     size = len(data)
                 else:
@@ -79,10 +116,14 @@ def _preserve(src: bytes, name: str, root: Path) -> tuple[dict[str, Any], bytes 
                     while size < before.st_size and (chunk := f.read(min(CHUNK, before.st_size - size))):
                         sha.update(chunk)
                         md5.update(chunk)
+                        testhooks.io_point("write")
                         out.write(chunk)
                         size += len(chunk)
                 out.flush()
+                testhooks.crash_point("after_temp_write")
+                testhooks.io_point("fsync")
                 os.fsync(out.fileno())
+                testhooks.crash_point("after_fsync")
             after = os.fstat(fd)
             changed = (after.st_size, after.st_mtime_ns) != (before.st_size, before.st_mtime_ns) or size != before.st_size
             stored = _place(root, tmp, sha.hexdigest(), extension_for(name))
@@ -111,8 +152,9 @@ def _place(root: Path, tmp: Path, sha256: str, ext: str) -> str:
     final = root / rel
     final.parent.mkdir(parents=True, exist_ok=True)
     make_read_only(tmp)
-    os.replace(tmp, final)
-    fsync_dir(final.parent)
+    testhooks.io_point("rename")
+    os.replace(tmp, final)  # made durable by fsync_dir(final.parent) in preserve_and_analyse
+    testhooks.crash_point("after_rename")
     return rel
 
 
@@ -136,6 +178,23 @@ def analyse(data: bytes | None, head: bytes, stored: Path) -> Analysis:
         analysis = analyze_video(str(stored), sniffed.format)
     else:
         analysis = Analysis("other")
+        analysis.problems.extend(_unrecognised(head, stored))
     analysis.mime = analysis.mime or sniffed.mime
     analysis.format = analysis.format or sniffed.format
     return analysis
+
+
+#: Extensions that promise a picture or a video: content we cannot place under one is a finding.
+MEDIA_EXTENSIONS = frozenset({"jpg", "jpeg", "jpe", "png", "gif", "webp", "tif", "tiff", "heic", "heif", "avif", "dng",
+                              "mp4", "m4v", "mov", "3gp", "3g2", "avi", "mkv", "webm", "ts", "mts", "m2ts"})
+
+
+def _unrecognised(head: bytes, stored: Path) -> list[Problem]:
+    """Why a file that is neither a picture nor a video deserves a note (empty, or named as media)."""
+    if not head:
+        return [Problem("truncated", "the file is empty", "sniff")]
+    ext = stored.suffix.lower().lstrip(".")
+    if ext in MEDIA_EXTENSIONS:
+        return [Problem("unsupported", f"named .{ext}, but its content is not a picture or video format we read",
+                        "sniff")]
+    return []

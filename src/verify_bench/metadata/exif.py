@@ -345,9 +345,20 @@ def _read_xmp(data: bytes, problems: list[Problem]) -> tuple[list[MetaEntry], li
 
 
 def _xmp_span(data: bytes) -> bytes | None:
-    """The bytes from "<x:xmpmeta" (in the first XMP_SCAN_BYTES) to its end tag; None if there is none."""
+    """The bytes from "<x:xmpmeta" (in the first XMP_SCAN_BYTES) to its end tag; None if there is none.
+
+    The first "<x:xmpmeta" wins, else the first "<x:xapmeta" (older writers), found in one pass over
+    the bytes: a photo without XMP is scanned once, not once per spelling.
+    """
+    found: dict[bytes, int] = {}
+    at = data.find(b"<x:x", 0, XMP_SCAN_BYTES)
+    while at >= 0 and _XMP_START[0] not in found:
+        tag = data[at:at + len(_XMP_START[0])]
+        if tag in _XMP_START and at + len(tag) <= XMP_SCAN_BYTES:
+            found.setdefault(tag, at)
+        at = data.find(b"<x:x", at + 1, XMP_SCAN_BYTES)
     for start_tag in _XMP_START:
-        start = data.find(start_tag, 0, XMP_SCAN_BYTES)
+        start = found.get(start_tag, -1)
         if start < 0:
             continue
         end_tag = b"</" + start_tag[1:] + b">"

@@ -97,7 +97,12 @@ def _text(obj: dict[str, Any], key: str, limit: int = MAX_TEXT) -> str | None:
         value = str(value)
     if not isinstance(value, str):
         return None
-    return value.strip()[:limit] or None
+    return _unicode(value.strip()[:limit]) or None
+
+
+def _unicode(text: str) -> str:
+    """``text`` with lone surrogates (JSON may spell them, ``"\\ud800"``) as U+FFFD: events hold UTF-8 only."""
+    return text.encode("utf-16", "surrogatepass").decode("utf-16", "replace")
 
 
 def _upload_date(value: Any) -> str | None:
@@ -138,7 +143,7 @@ def _scalars(obj: dict[str, Any]) -> dict[str, Any]:
         if len(out) == MAX_RAW_KEYS:
             break
         if isinstance(value, str):
-            out[key[:MAX_TEXT]] = value[:MAX_TEXT]
+            out[_unicode(key[:MAX_TEXT])] = _unicode(value[:MAX_TEXT])
         elif value is None or isinstance(value, (bool, int)) or (isinstance(value, float) and math.isfinite(value)):
-            out[key[:MAX_TEXT]] = value
+            out[_unicode(key[:MAX_TEXT])] = value
     return out

@@ -154,8 +154,9 @@ def check_name(name: str) -> str:
     name = name.strip()
     if not name:
         raise ProfileError("a profile needs a name")
-    if len(name) > _MAX_NAME or any(ord(c) < 32 or ord(c) == 127 for c in name):
-        raise ProfileError(f"'{name[:_MAX_NAME]}' cannot be a profile name: at most {_MAX_NAME} printable characters")
+    if len(name) > _MAX_NAME or any(ord(c) < 32 or ord(c) == 127 or 0xD800 <= ord(c) <= 0xDFFF for c in name):
+        shown = name[:_MAX_NAME].encode("utf-8", "backslashreplace").decode("utf-8")
+        raise ProfileError(f"'{shown}' cannot be a profile name: at most {_MAX_NAME} printable characters")
     return name
 
 
@@ -166,7 +167,9 @@ def check_role(role: str) -> None:
 
 def _profile_path(name: str) -> Path:
     # Names are free text; file names are their hash, so no name can reach outside the folder.
-    return config_dir() / "profiles" / f"{hashlib.sha256(name.encode()).hexdigest()[:24]}.json"
+    # surrogateescape: a name that is not valid Unicode (undecodable command-line bytes) is simply not found.
+    digest = hashlib.sha256(name.encode("utf-8", "surrogateescape")).hexdigest()
+    return config_dir() / "profiles" / f"{digest[:24]}.json"
 
 
 def _profile(data: dict[str, Any]) -> Profile:

@@ -16,13 +16,17 @@ if TYPE_CHECKING:
     from .comments import Comment, add_comment, item_comments
     from .errors import IncidentFactsError, ItemSealedError, NotPermitted, TransitionError, WorkflowError
     from .history import (
+        SIGNATURE_STATES,
         HistoryEntry,
         HistoryFilter,
         case_history,
         describe,
+        event_kinds,
         item_history,
         parse_instant,
         query_events,
+        signature_state,
+        signing_keys,
     )
     from .tabulation import (
         SORT_KEYS,
@@ -55,8 +59,9 @@ _HOMES = {
     **{n: "comments" for n in ("Comment", "add_comment", "item_comments")},
     **{n: "errors" for n in ("IncidentFactsError", "ItemSealedError", "NotPermitted", "TransitionError",
                              "WorkflowError")},
-    **{n: "history" for n in ("HistoryEntry", "HistoryFilter", "case_history", "describe", "item_history",
-                              "parse_instant", "query_events")},
+    **{n: "history" for n in ("SIGNATURE_STATES", "HistoryEntry", "HistoryFilter", "case_history", "describe",
+                              "event_kinds", "item_history", "parse_instant", "query_events", "signature_state",
+                              "signing_keys")},
     **{n: "tabulation" for n in ("SORT_KEYS", "IncidentRow", "IncidentTableFilter", "export_incidents_csv",
                                      "incident_table", "incidents_csv")},
     **{n: "incidents" for n in ("Figure", "IncidentFacts", "Source", "create_incident", "incident_facts",

@@ -1,4 +1,5 @@
-"""What the map shows: item and incident pins, the selected item's claims; grid clustering of pins.
+"""What the map shows: item and incident pins (:mod:`verify_bench.geo.pins`), the selected item's claims;
+grid clustering of pins.
 
 :class:`MapModel` re-reads after every change to the case (``CaseSession.changed``) and tells the
 map view through its signals; :func:`cluster` is plain arithmetic, tested without a screen.
@@ -8,28 +9,16 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Literal
+from typing import Any
 
 from PySide6.QtCore import QObject, Signal
 
 from ... import geo
-from ...case import Case
 from ...errors import ItemNotFound
+from ...geo.pins import Pin, map_pins
 from ..session import CaseSession
 
-PinKind = Literal["item", "incident"]
-
-
-@dataclass(frozen=True)
-class Pin:
-    """One place on the map: an item (at its accepted location, else its file GPS) or an incident."""
-
-    kind: PinKind
-    ref: str           # item id or incident id
-    lat: float
-    lon: float
-    label: str
-    basis: str         # "accepted claim", "file GPS" or "incident"
+__all__ = ["Cluster", "MapModel", "Pin", "cluster"]
 
 
 @dataclass(frozen=True)
@@ -39,24 +28,6 @@ class Cluster:
     x: float
     y: float
     pins: tuple[Pin, ...]
-
-
-def item_pins(case: Case) -> list[Pin]:
-    """Items with an accepted location (preferred) or a position stated by the file itself."""
-    names = dict(case.conn.execute("SELECT id, display_name FROM items"))
-    pins = {c.item_id: Pin("item", c.item_id, c.lat, c.lon, names.get(c.item_id, c.item_id[:8]), "accepted claim")
-            for c in geo.location_claims(case) if c.accepted}
-    for item_id, name, lat, lon in case.conn.execute(
-            "SELECT id, display_name, gps_lat, gps_lon FROM items WHERE gps_lat IS NOT NULL AND gps_lon IS NOT NULL"
-            " ORDER BY imported_seq"):
-        if item_id not in pins and -90 <= lat <= 90 and -180 <= lon <= 180:
-            pins[item_id] = Pin("item", item_id, lat, lon, name, "file GPS")
-    return list(pins.values())
-
-
-def incident_pins(case: Case) -> list[Pin]:
-    return [Pin("incident", i.incident_id, i.lat, i.lon, i.title, "incident")
-            for i in geo.list_incidents(case) if i.lat is not None and i.lon is not None]
 
 
 def cluster(placed: Iterable[tuple[Pin, float, float]], cell: float) -> list[Cluster]:
@@ -86,10 +57,11 @@ def cluster(placed: Iterable[tuple[Pin, float, float]], cell: float) -> list[Clu
 
 
 class MapModel(QObject):
-    """The pins of a case and the locations of the selected item, kept current."""
+    """The pins and reference layers of a case and the locations of the selected item, kept current."""
 
     pins_changed = Signal()
     selection_changed = Signal()
+    reference_changed = Signal()   # reference layers were imported or removed
 
     def __init__(self, session: CaseSession, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -97,6 +69,7 @@ class MapModel(QObject):
         self.pins: list[Pin] = []
         self.item_id: str | None = None
         self.locations: geo.ItemLocations | None = None
+        self.reference: list[tuple[geo.ReferenceLayer, list[dict[str, Any]]]] = []
         session.changed.connect(self.reload)
         self.reload()
 
@@ -106,8 +79,12 @@ class MapModel(QObject):
         self.selection_changed.emit()
 
     def reload(self) -> None:
-        self.pins = item_pins(self.session.case) + incident_pins(self.session.case)
+        self.pins = map_pins(self.session.case)
         self.pins_changed.emit()
+        layers = geo.list_layers(self.session.case)
+        if [layer for layer, _ in self.reference] != layers:
+            self.reference = [(layer, geo.layer_features(self.session.case, layer.layer_id)) for layer in layers]
+            self.reference_changed.emit()
         self.set_item(self.item_id)
 
     def _read_selection(self) -> None:

@@ -1,24 +1,27 @@
-"""The selected item: header, then Preview, Metadata, Provenance and Location tabs."""
+"""The selected item: header, then Preview, Metadata, Provenance, Location, Workflow and History tabs."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QLabel, QTabWidget, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QLabel, QPushButton, QTabWidget, QVBoxLayout, QWidget
 
 from ... import queries
 from ...errors import ItemNotFound
 from ..formatting import STATUS_LABELS, human_size, short_time
 from ..session import CaseSession
+from .history_panel import ItemHistoryPanel
 from .location_panel import LocationPanel
 from .metadata_panel import MetadataPanel
 from .preview import PreviewPanel
 from .provenance_panel import ProvenancePanel
+from .workflow_panel import WorkflowPanel
 
 
 class DetailView(QWidget):
     sensitive_requested = Signal(list, bool)  # item ids, value: the window records it (with undo)
+    tag_requested = Signal(str)               # item id: open the fragment tagging tab
 
     def __init__(self, session: CaseSession, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -37,9 +40,17 @@ class DetailView(QWidget):
         self.tabs.addTab(self.metadata, "&Metadata")
         self.tabs.addTab(self.provenance, "Pro&venance")
         self.tabs.addTab(self.location, "&Location")
+        self.workflow = WorkflowPanel(session)
+        self.history = ItemHistoryPanel(session)
+        self.tabs.addTab(self.workflow, "&Workflow")
+        self.tabs.addTab(self.history, "Histor&y")
         header = QHBoxLayout()
         header.addWidget(self.title, 1)
         header.addWidget(self.sensitive)
+        self.tag_button = QPushButton("Tag fragments…", objectName="tag_fragments_button",
+                                      toolTip="Mark and describe munition remnants in this picture (Ctrl+T)")
+        self.tag_button.clicked.connect(lambda: self.item_id and self.tag_requested.emit(self.item_id))
+        header.addWidget(self.tag_button)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
         layout.addLayout(header)
@@ -56,7 +67,10 @@ class DetailView(QWidget):
             self.details = None
             self.title.setText("<i>No item selected</i>")
             self.sensitive.setEnabled(False)
+            self.tag_button.setEnabled(False)
             self.preview.clear("Select an item to see it here.")
+            self.workflow.show_item(None)
+            self.history.show_item(None)
             for tab in range(1, self.tabs.count()):
                 self.tabs.setTabEnabled(tab, False)
             return
@@ -75,11 +89,14 @@ class DetailView(QWidget):
         for tab in range(1, self.tabs.count()):
             self.tabs.setTabEnabled(tab, True)
         self.sensitive.setEnabled(True)
+        self.tag_button.setEnabled(item["media_type"] in ("image", "video") and item["analysis"] != "failed")
         self._update_sensitive()
         self.preview.show_item(self.details)
         self.metadata.show_item(self.details)
         self.provenance.show_item(self.details)
         self.location.show_item(item_id)
+        self.workflow.show_item(item_id)
+        self.history.show_item(item_id)
 
     def _on_case_changed(self) -> None:
         """Re-read when the shown item may have changed (e.g. analysed while an import runs)."""

@@ -10,7 +10,9 @@ from ..session import CaseSession
 
 UNAVAILABLE = ("Duplicate detection is not available in this build yet.\n\n"
                "You can still compare any two items: select them in the library and press Ctrl+K.")
-NONE_FOUND = "No duplicate groups found in this case."
+NONE_FOUND = ("No duplicates found in this case yet.\n\nFiles are compared as they are imported: copies, "
+              "re-uploads, crops and stills from videos show up here in groups. To compare two items yourself, "
+              "select them in the library and press Ctrl+K.")
 
 
 class DuplicatesView(QWidget):

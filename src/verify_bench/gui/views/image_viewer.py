@@ -44,9 +44,14 @@ class ImageViewer(QGraphicsView):
         self.verticalScrollBar().valueChanged.connect(self._report)
 
     # ---- content --------------------------------------------------------------------------
-    def set_image(self, image: QImage | QPixmap | None) -> None:
+    def set_image(self, image: QImage | QPixmap | None, *, keep_view: bool = False) -> None:
+        """Show ``image`` fitted to the view; ``keep_view`` keeps zoom and position when the size is
+        unchanged (the next frame of a playing video)."""
         pixmap = image if isinstance(image, QPixmap) else QPixmap.fromImage(image) if image is not None else QPixmap()
+        same_size = pixmap.size() == self._item.pixmap().size()
         self._item.setPixmap(pixmap)
+        if keep_view and same_size:
+            return
         self.scene().setSceneRect(QRectF(pixmap.rect()))
         self.fit()
 

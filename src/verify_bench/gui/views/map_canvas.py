@@ -1,5 +1,7 @@
 """The map surface: a QGraphicsView over the Web-Mercator world with smooth zoom, drag to pan,
 grid-clustered pins, a scale bar, and clicks that place a location (in "set location" mode or with Ctrl).
+Raster tile layers and reference layers sit between the basemap and the pins; a claim's centre can be
+dragged to a new place (the view asks before anything is recorded).
 """
 
 from __future__ import annotations
@@ -12,12 +14,16 @@ from PySide6.QtWidgets import QGraphicsItem, QGraphicsScene, QGraphicsView, QWid
 
 from ...geo.mercator import WORLD, metres_per_unit, nice_distance, project, scale_for_zoom, unproject, zoom_for_scale
 from ..models.map_model import Pin, cluster
-from .map_layers import DETAIL_ZOOM, MIN_ZOOM as MIN_ZOOM_KEY, Marker, PinMarker, basemap_items
+from ..models.tile_model import TileLayers
+from .map_layers import CLAIM_KEY, DETAIL_ZOOM, Marker, PinMarker, basemap_items
+from .map_layers import MIN_ZOOM as MIN_ZOOM_KEY
+from .map_tiles import TileLayerItem
 
 MIN_ZOOM, MAX_ZOOM = 1.0, 19.0
 CLUSTER_CELL_PX = 60.0
 SCALE_BAR_PX = 110
 FIT_MARGIN_PX = 70  # room for the labels beside pins
+DRAG_THRESHOLD_PX = 5  # a claim moves only when dragged further than this
 
 
 class MapCanvas(QGraphicsView):
@@ -25,6 +31,7 @@ class MapCanvas(QGraphicsView):
     pin_clicked = Signal(str)              # item id of a single item pin
     pointer_moved = Signal(float, float)   # lat, lon under the mouse
     zoom_changed = Signal(float)
+    claim_dragged = Signal(str, float, float)   # claim id, lat, lon where it was dropped
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -45,10 +52,14 @@ class MapCanvas(QGraphicsView):
         self.overlay: list[QGraphicsItem] = []
         self.search_marker: Marker | None = None
         self._base_by_zoom: list[QGraphicsItem] = []  # shown only from the zoom in their data (MIN_ZOOM_KEY)
-        for item in basemap_items():
+        self.basemap = basemap_items()
+        for item in self.basemap:
             self.scene().addItem(item)
             if item.data(MIN_ZOOM_KEY) is not None:
                 self._base_by_zoom.append(item)
+        self.tile_items: list[TileLayerItem] = []
+        self.reference: list[QGraphicsItem] = []
+        self._drag: tuple[Marker, QPoint, QPointF] | None = None  # claim marker, press position, its first place
         self._zoom = 0.0
         self._animation = QVariantAnimation(self, duration=180)
         self._animation.valueChanged.connect(lambda z: self._apply_zoom(float(z), self.viewport().rect().center()))
@@ -103,7 +114,8 @@ class MapCanvas(QGraphicsView):
         changed = not math.isclose(zoom, self._zoom)
         self._zoom = zoom
         if changed:
-            self._show_for_zoom(self._base_by_zoom + self.overlay)
+            places = self._base_by_zoom if self.basemap[0].isVisible() else []  # a hidden basemap stays hidden
+            self._show_for_zoom(places + self.overlay + self.reference)
             self._relayout.start()
             self.zoom_changed.emit(zoom)
 
@@ -111,6 +123,30 @@ class MapCanvas(QGraphicsView):
         for item in items:
             if item.data(MIN_ZOOM_KEY) is not None:
                 item.setVisible(self._zoom >= item.data(MIN_ZOOM_KEY))
+
+    # ---- layers ---------------------------------------------------------------------------
+    def set_tile_layers(self, layers: TileLayers) -> None:
+        """Draw the configured raster layers in their order; the basemap follows its own row's settings."""
+        for item in self.tile_items:
+            self.scene().removeItem(item)
+        base = layers.layers[0].setting
+        for item in self.basemap:
+            item.setVisible(base.visible and (item.data(MIN_ZOOM_KEY) is None or self._zoom >= item.data(MIN_ZOOM_KEY)))
+            item.setOpacity(base.opacity)
+        self.setBackgroundBrush(QColor("#cfe3ee") if base.visible else QColor("#e8e8e8"))
+        self.tile_items = [TileLayerItem(layers, layer, order) for order, layer in enumerate(layers.layers[1:])]
+        for item in self.tile_items:
+            self.scene().addItem(item)
+        self.viewport().update()
+
+    def set_reference(self, items: list[QGraphicsItem]) -> None:
+        """Show reference layers' features (areas, lines, points and their labels)."""
+        for item in self.reference:
+            self.scene().removeItem(item)
+        self.reference = items
+        for item in items:
+            self.scene().addItem(item)
+        self._show_for_zoom(items)
 
     # ---- pins -----------------------------------------------------------------------------
     def set_pins(self, pins: list[Pin], selected: str | None) -> None:
@@ -170,7 +206,14 @@ class MapCanvas(QGraphicsView):
                 self.place_clicked.emit(*unproject(at.x(), at.y()))
                 event.accept()
                 return
-            marker = next((m for m in self.items(event.position().toPoint()) if isinstance(m, PinMarker)), None)
+            under = self.items(event.position().toPoint())
+            claim = next((m for m in under if isinstance(m, Marker) and m.data(CLAIM_KEY) and m.isVisible()), None)
+            if claim is not None:
+                self._drag = (claim, event.position().toPoint(), claim.pos())
+                self.setDragMode(QGraphicsView.DragMode.NoDrag)
+                event.accept()
+                return
+            marker = next((m for m in under if isinstance(m, PinMarker)), None)
             if marker is not None:
                 self._on_marker(marker)
                 event.accept()
@@ -187,9 +230,25 @@ class MapCanvas(QGraphicsView):
 
     def mouseMoveEvent(self, event: QMouseEvent) -> None:
         at = self.mapToScene(event.position().toPoint())
+        if self._drag is not None:
+            self._drag[0].setPos(at)
         if 0 <= at.x() <= WORLD and 0 <= at.y() <= WORLD:
             self.pointer_moved.emit(*unproject(at.x(), at.y()))
         super().mouseMoveEvent(event)
+
+    def mouseReleaseEvent(self, event: QMouseEvent) -> None:
+        if self._drag is not None and event.button() == Qt.MouseButton.LeftButton:
+            marker, pressed, origin = self._drag
+            self._drag = None
+            self.setDragMode(QGraphicsView.DragMode.ScrollHandDrag)
+            if (event.position().toPoint() - pressed).manhattanLength() > DRAG_THRESHOLD_PX:
+                at = self.mapToScene(event.position().toPoint())
+                self.claim_dragged.emit(str(marker.data(CLAIM_KEY)), *unproject(at.x(), at.y()))
+            else:
+                marker.setPos(origin)
+            event.accept()
+            return
+        super().mouseReleaseEvent(event)
 
     def set_placing(self, on: bool) -> None:
         self.placing = on

@@ -14,7 +14,7 @@ from PySide6.QtGui import QBrush, QColor, QFont, QFontMetricsF, QPainter, QPaint
 from PySide6.QtWidgets import QGraphicsItem, QGraphicsPathItem, QGraphicsRectItem, QStyleOptionGraphicsItem, QWidget
 
 from ... import geo
-from ...geo.mercator import WORLD, project
+from ...geo.mercator import WORLD, project, unproject
 from ..models.map_model import Cluster
 
 OCEAN = QColor("#cfe3ee")
@@ -29,6 +29,7 @@ WITHDRAWN = QColor("#8c8c8c")
 FILE_GPS = QColor("#6c3483")
 FLAGGED = QColor("#d0312d")
 MIN_ZOOM = 0               # QGraphicsItem.data key: the web-map zoom from which an item is shown
+CLAIM_KEY = 1              # QGraphicsItem.data key: the claim id of a draggable claim centre
 PLACES_ZOOM = 4.0          # the bundled populated places
 DETAIL_ZOOM = 11.0         # the selected item's markers and labels (below it they would sit on one pixel)
 
@@ -183,6 +184,10 @@ def overlay_items(locations: geo.ItemLocations) -> list[QGraphicsItem]:
                         label=f"{claim.method.replace('_', ' ')} ±{claim.precision_m:,.0f} m{state}")
         centre.setZValue(40)
         centre.setData(MIN_ZOOM, DETAIL_ZOOM)
+        if not claim.withdrawn:
+            centre.setData(CLAIM_KEY, claim.claim_id)
+            centre.setCursor(Qt.CursorShape.SizeAllCursor)
+            centre.setToolTip("Drag to move this claim (recorded as a new claim; the old one is withdrawn)")
         items.append(centre)
     claims = {c.claim_id: c for c in locations.claims}
     for comparison in locations.comparisons:
@@ -222,3 +227,62 @@ def _line(a: QPointF, b: QPointF) -> QPainterPath:
 
 def _distance(metres: float) -> str:
     return f"{metres / 1000:,.1f} km" if metres >= 10_000 else f"{metres:,.0f} m"
+
+
+REFERENCE_COLORS = ("#7d3c98", "#117a65", "#b9770e", "#1f618d", "#a93226", "#5d6d7e")
+REFERENCE_Z = 8.0          # above tiles (2) and places (5), below the selected item's claims (10+)
+LABELS_ZOOM = 9.0          # reference areas' names and dates
+
+
+def reference_items(features: list[dict[str, Any]], color: QColor, layer_name: str) -> list[QGraphicsItem]:
+    """A reference layer's areas (translucent), lines and points, with each feature's name and date."""
+    items: list[QGraphicsItem] = []
+    fill = QColor(color)
+    fill.setAlpha(40)
+    for feature in features:
+        geometry = feature["geometry"]
+        kind, coords = geometry["type"], geometry["coordinates"]
+        title = " · ".join(str(v) for v in (feature.get("name"), feature.get("date")) if v)
+        tip = f"{layer_name}: {title}" if title else layer_name
+        if kind in ("Polygon", "MultiPolygon"):
+            path = QPainterPath()
+            path.setFillRule(Qt.FillRule.OddEvenFill)  # holes stay holes
+            for ring in _rings(geometry):
+                path.addPolygon(QPolygonF([point(lat, lon) for lon, lat, *_ in ring]))
+                path.closeSubpath()
+            shape = QGraphicsPathItem(path)
+            shape.setBrush(fill)
+            shape.setPen(_pen(color, 1.6))
+        elif kind in ("LineString", "MultiLineString"):
+            path = QPainterPath()
+            for line in [coords] if kind == "LineString" else coords:
+                path.moveTo(point(line[0][1], line[0][0]))
+                for lon, lat, *_ in line[1:]:
+                    path.lineTo(point(lat, lon))
+            shape = QGraphicsPathItem(path)
+            shape.setPen(_pen(color, 2.4))
+        else:
+            for lon, lat, *_ in [coords] if kind == "Point" else coords:
+                dot = Marker(point(lat, lon), color, radius=4, label=title)
+                dot.setZValue(REFERENCE_Z + 0.5)
+                dot.setToolTip(tip)
+                items.append(dot)
+            continue
+        shape.setToolTip(tip)
+        shape.setZValue(REFERENCE_Z)
+        items.append(shape)
+        if title:
+            south, west, north, east = feature.get("bbox") or _bbox(shape)
+            label = Marker(point((south + north) / 2, (west + east) / 2), color, radius=0, style="label", label=title)
+            label.setZValue(REFERENCE_Z + 0.5)
+            label.setData(MIN_ZOOM, LABELS_ZOOM)
+            items.append(label)
+    return items
+
+
+def _bbox(shape: QGraphicsPathItem) -> tuple[float, float, float, float]:
+    """``(south, west, north, east)`` of a drawn shape (features from the projection carry no bbox)."""
+    r = shape.path().boundingRect()
+    north, west = unproject(r.left(), r.top())
+    south, east = unproject(r.right(), r.bottom())
+    return south, west, north, east

@@ -17,6 +17,7 @@ from ..formatting import duration
 from ..imaging import blurred, load_full
 from ..session import CaseSession
 from .image_viewer import ImageViewer
+from .video_controls import VideoControls
 
 
 def keyframe_times(details: dict[str, Any]) -> list[float]:
@@ -56,10 +57,15 @@ class PreviewPanel(QWidget):
         self.frames.setWrapping(False)
         self.frames.currentRowChanged.connect(self._show_frame)
         self.frame_label = QLabel(objectName="frame_label")
+        self.video = VideoControls()
+        self.video.frame_shown.connect(self._on_video_frame)
+        self.video.error.connect(self._on_video_error)
+        self.video.add_shortcuts(self)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.banner)
         layout.addWidget(self.stack, 1)
+        layout.addWidget(self.video)
         layout.addWidget(self.frame_label)
         layout.addWidget(self.frames)
         QShortcut(QKeySequence("R"), self, self.reveal, context=Qt.ShortcutContext.WidgetWithChildrenShortcut)
@@ -87,6 +93,8 @@ class PreviewPanel(QWidget):
         self.frames.clear()
         self.frames.hide()
         self.frame_label.hide()
+        self.video.stop()
+        self.video.hide()
 
     def show_item(self, details: dict[str, Any]) -> None:
         item = details["item"]
@@ -98,6 +106,7 @@ class PreviewPanel(QWidget):
         elif item["media_type"] == "video":
             self._times = keyframe_times(details)
             path = strip_path(root, item["sha256"])
+            self.video.set_video(str(root / item["stored_path"]), item.get("duration"))
             self._load(lambda: self._read_strip(path), self._on_strip)
         else:
             self.message.setText(f"No preview for this kind of file ({item['mime'] or 'unknown type'}).\n"
@@ -140,6 +149,7 @@ class PreviewPanel(QWidget):
             self.frames.addItem(QListWidgetItem(QIcon(QPixmap.fromImage(frame)), label))
         self.frames.show()
         self.frame_label.show()
+        self.video.show()
         self.frames.setCurrentRow(0)
 
     # ---- keyframes ------------------------------------------------------------------------
@@ -151,8 +161,23 @@ class PreviewPanel(QWidget):
         if 0 <= row < len(self._frames):
             self._image, self._blurred = self._frames[row], QImage()
             when = f" at {self._times[row]:.2f} s" if row < len(self._times) else ""
-            self.frame_label.setText(f"  Keyframe {row + 1} of {len(self._frames)}{when}  —  press , or . to step")
+            self.frame_label.setText(f"  Keyframe {row + 1} of {len(self._frames)}{when}  —  press , or . to step"
+                                     " through keyframes, < or > for single frames, Space to play")
             self._apply_blur(force=True)
+            if row < len(self._times) and self.video.player is not None:
+                self.video.seek(self._times[row])  # the exact frame, at full size, replaces the strip's tile
+
+    def _on_video_frame(self, image: QImage, seconds: float) -> None:
+        self._image, self._blurred = image, QImage()
+        self.frame_label.setText(f"  Frame at {seconds:.3f} s  —  , or . keyframes, < or > single frames, Space play")
+        if self._item_id is not None and not self.session.is_blurred(self._item_id):
+            self.viewer.set_image(image, keep_view=True)  # zoomed in on a detail, it stays there
+            self.stack.setCurrentWidget(self.viewer)
+        else:
+            self._apply_blur(force=True)
+
+    def _on_video_error(self, message: str) -> None:
+        self.frame_label.setText(f"  {message}")
 
     # ---- blurring -------------------------------------------------------------------------
     def reveal(self) -> None:
@@ -164,6 +189,9 @@ class PreviewPanel(QWidget):
             return
         hidden = self.session.is_blurred(self._item_id)
         self.banner.setVisible(hidden)
+        self.video.setEnabled(not hidden)  # a hidden video is not played
+        if hidden and self.video.player is not None:
+            self.video.player.pause()
         if force or hidden != self._shown_hidden:
             self._shown_hidden = hidden
             if hidden and self._blurred.isNull():
