@@ -3,6 +3,9 @@
     python scripts/reliability.py            # the full battery (long: every file, every kill)
     python scripts/reliability.py --ci       # the subset CI runs, for a quick look
     python scripts/reliability.py --output /tmp/r.md -- -k hostile   # extra pytest arguments after --
+    python scripts/reliability.py --keep DIR -- -k "not state"       # a battery in parts: figures and
+    python scripts/reliability.py --keep DIR -- -k state             # results gather in DIR, and the
+    python scripts/reliability.py --keep DIR --render-only           # page is written from all of them
 
 Runs ``pytest tests/reliability`` with ``VB_RELIABILITY_FULL=1`` (unless ``--ci``), its own
 ``--basetemp`` and ``VB_FIGURES_DIR`` in a fresh temporary folder, then collects every
@@ -38,11 +41,10 @@ SECTIONS = {
     "crash_safety": "4. Crash safety",
     "io_errors": "5. I/O errors and a full disk",
     "tampering": "6. Tampering",
-    "no_false_alarms": "6. Tampering: no false alarms",
     "independent verifier": "7. The independent verifier",
     "names": "8. Names and folders",
     "archives": "9. Archives",
-    "state_machine": "10. Model consistency",
+    "model consistency": "10. Model consistency",
     "fuzzing": "11. Fuzzing our own parsers",
 }
 
@@ -51,29 +53,47 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--ci", action="store_true", help="run the CI subset instead of the full battery")
     parser.add_argument("--output", type=Path, default=ROOT / "docs" / "reliability.md", help="page to write")
+    parser.add_argument("--keep", type=Path, help="keep figures and test results in this folder, added to what it "
+                        "already holds (a battery run in parts); default: a temporary folder")
+    parser.add_argument("--render-only", action="store_true", help="only write the page from --keep's folder")
     parser.add_argument("pytest_args", nargs="*", help="extra pytest arguments (after --)")
     args = parser.parse_args(argv)
+    if args.render_only and args.keep is None:
+        parser.error("--render-only needs --keep")
 
+    status = 0
     with tempfile.TemporaryDirectory(prefix="vb-reliability-") as tmp:
-        work = Path(tmp)
-        figures_dir, junit = work / "figures", work / "junit.xml"
-        command = [sys.executable, "-m", "pytest", TESTS, "-q", "-p", "no:cacheprovider", "-rfEs",
-                   f"--basetemp={work / 'pytest'}", f"--junitxml={junit}", *args.pytest_args]
-        env = {**os.environ, "VB_FIGURES_DIR": str(figures_dir)}
-        if args.ci:
-            env.pop("VB_RELIABILITY_FULL", None)
-        else:
-            env["VB_RELIABILITY_FULL"] = "1"
-        started = time.monotonic()
-        status = subprocess.run(command, cwd=ROOT, env=env, check=False).returncode
-        seconds = time.monotonic() - started
-        figures = _read_figures(figures_dir)
-        results = _read_junit(junit)
-    shown = "python scripts/reliability.py" + (" --ci" if args.ci else "") + \
-        (" -- " + shlex.join(args.pytest_args) if args.pytest_args else "")
-    page = render(figures, results, full=not args.ci, status=status, seconds=seconds, command=shown)
-    args.output.write_text(page, encoding="utf-8")
+        store = args.keep or Path(tmp)
+        store.mkdir(parents=True, exist_ok=True)
+        if not args.render_only:
+            status = _run(store, Path(tmp), ci=args.ci, extra=args.pytest_args)
+        figures = _read_figures(store)
+        results = _read_junit(store)
+        runs = (store / RUNS).read_text(encoding="utf-8").splitlines() if (store / RUNS).is_file() else []
+    args.output.write_text(render(figures, results, runs), encoding="utf-8")
     print(f"wrote {args.output} ({sum(len(v) for v in figures.values())} figures; pytest exit status {status})")
+    return status
+
+
+RUNS = "runs.txt"
+
+
+def _run(store: Path, scratch: Path, *, ci: bool, extra: list[str]) -> int:
+    """One pytest run; its figures and JUnit report land in ``store``, and a line describing it in runs.txt."""
+    junit = store / f"junit-{time.strftime('%Y%m%dT%H%M%S')}.xml"
+    command = [sys.executable, "-m", "pytest", TESTS, "-q", "-p", "no:cacheprovider", "-rfEs",
+               f"--basetemp={scratch / 'pytest'}", f"--junitxml={junit}", *extra]
+    env = {**os.environ, "VB_FIGURES_DIR": str(store)}
+    if ci:
+        env.pop("VB_RELIABILITY_FULL", None)
+    else:
+        env["VB_RELIABILITY_FULL"] = "1"
+    started = time.monotonic()
+    status = subprocess.run(command, cwd=ROOT, env=env, check=False).returncode
+    shown = "python scripts/reliability.py" + (" --ci" if ci else "") + (" -- " + shlex.join(extra) if extra else "")
+    with open(store / RUNS, "a", encoding="utf-8") as f:
+        f.write(f"`{shown}` ({'CI subset' if ci else 'full battery'}), {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())},"
+                f" {(time.monotonic() - started) / 60:.1f} min, pytest exit status {status}\n")
     return status
 
 
@@ -87,12 +107,11 @@ def _read_figures(folder: Path) -> dict[str, list[dict]]:
     return dict(sections)
 
 
-def _read_junit(path: Path) -> dict[str, list[tuple[str, str]]]:
-    """Test ids by result: passed, failed, skipped (with the message)."""
+def _read_junit(folder: Path) -> dict[str, list[tuple[str, str]]]:
+    """Test ids by result (passed, failed, skipped, with the message) from every JUnit report in ``folder``."""
     results: dict[str, list[tuple[str, str]]] = {"passed": [], "failed": [], "skipped": []}
-    if not path.is_file():
-        return results
-    for case in ET.parse(path).getroot().iter("testcase"):
+    cases = [c for path in sorted(folder.glob("junit*.xml")) for c in ET.parse(path).getroot().iter("testcase")]
+    for case in cases:
         name = f"{case.get('classname', '').rsplit('.', 1)[-1]}::{case.get('name')}"
         outcome = next((child for child in case if child.tag in ("failure", "error", "skipped")), None)
         if outcome is None:
@@ -109,8 +128,7 @@ def _cell(value: object) -> str:
     return text.replace("|", "\\|").replace("\n", " ")
 
 
-def render(figures: dict[str, list[dict]], results: dict[str, list[tuple[str, str]]], *, full: bool, status: int,
-           seconds: float, command: str) -> str:
+def render(figures: dict[str, list[dict]], results: dict[str, list[tuple[str, str]]], runs: list[str]) -> str:
     order = [s for s in SECTIONS if s in figures] + sorted(s for s in figures if s not in SECTIONS)
     lines = [
         "# Reliability battery: figures",
@@ -122,11 +140,9 @@ def render(figures: dict[str, list[dict]], results: dict[str, list[tuple[str, st
         "`~/.cache/verify-bench-tests/` with Pillow's `LICENSE` beside them; they are not part of this",
         "repository. Wall times depend on the machine and its load; the counts do not.",
         "",
-        f"- Date: {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}",
-        f"- Command: `{command}`",
-        (f"- Run: {'full battery' if full else 'CI subset'}; {len(results['passed'])} passed, "
-         f"{len(results['failed'])} failed, {len(results['skipped'])} skipped in {seconds / 60:.1f} min "
-         f"(pytest exit status {status})"),
+        f"- Written: {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}",
+        *[f"- Run: {run}" for run in runs],
+        f"- Tests: {len(results['passed'])} passed, {len(results['failed'])} failed, {len(results['skipped'])} skipped",
         (f"- Machine: {platform.system()} {platform.machine()}, {os.cpu_count()} CPUs, "
          f"Python {platform.python_version()}{_versions()}"),
         "",
@@ -136,7 +152,9 @@ def render(figures: dict[str, list[dict]], results: dict[str, list[tuple[str, st
     for section in order:
         lines += [f"## {SECTIONS.get(section, section.replace('_', ' ').capitalize())}", "", "| figure | value |",
                   "| --- | --- |"]
-        lines += [f"| {_cell(r['name'])} | {_cell(r['value'])} |" for r in figures[section]]
+        mixed = len({r["full"] for r in figures[section]}) > 1  # parts of this section ran at both sizes
+        lines += [f"| {_cell(r['name'])}{' (CI size)' if mixed and not r['full'] else ''} | {_cell(r['value'])} |"
+                  for r in figures[section]]
         lines.append("")
     if results["skipped"]:
         lines += ["## Not measured in this run (skipped tests)", "",

@@ -124,6 +124,8 @@ def shoot(app: QApplication, window: MainWindow, demo: Path, work: Path, out: Pa
     ws.browser.select_item(_item(ws, "android-with-gps.mp4"))
     ws.detail.tabs.setCurrentWidget(ws.detail.preview)
     wait(lambda: ws.detail.preview.frames.count() > 0)
+    ws.detail.preview.video.step(1)  # the exact first frame, decoded by the player's worker
+    wait(lambda: ws.detail.preview.video.time_label.text().startswith("0:00.000"), timeout=60)
     grab(window, out, "06-video-keyframes")
 
     ws.set_sensitive([_item(ws, "DSCN0025.jpg"), _item(ws, "landscape_6.jpg")], True)

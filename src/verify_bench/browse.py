@@ -21,7 +21,7 @@ from typing import Any, Literal, NamedTuple
 
 from sqlite_utils import Database
 
-from .case import DB_NAME, Case
+from .case import DB_NAME, Case, sqlite_file_uri
 from .errors import VerifyBenchError
 from .events import Event
 from .migrations import migrations
@@ -115,7 +115,7 @@ def needs_upgrade(root: Path | str) -> bool:
     if not path.is_file():
         return False
     try:
-        conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+        conn = sqlite3.connect(sqlite_file_uri(path) + "?mode=ro", uri=True)
     except sqlite3.Error:
         return False
     try:

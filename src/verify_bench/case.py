@@ -13,6 +13,7 @@ import json
 import os
 import sqlite3
 import sys
+import urllib.parse
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -32,6 +33,17 @@ from .workflow.vocabulary import PERSON_REGISTERED
 DB_NAME = "case.sqlite"
 FOLDERS = ("originals", "originals/.tmp", "derived", "exports")
 ACTOR_ENV = "VERIFY_BENCH_ACTOR"
+
+
+def sqlite_file_uri(path: Path) -> str:
+    """``file:`` URI of ``path`` for ``sqlite3.connect(uri=True)``: '#', '?', '%' and spaces percent-encoded.
+
+    Not ``Path.as_uri``: SQLite fails with "disk I/O error" on ``file:///…`` while the same process
+    holds the file open by its plain name. The name's bytes are encoded, so folder names that are
+    not UTF-8 work too. Add query parameters (``?mode=ro``) to the result.
+    """
+    posix = path.resolve().as_posix()
+    return "file:" + urllib.parse.quote(os.fsencode(posix if posix.startswith("/") else "/" + posix), safe="/:")
 
 
 def default_actor() -> str:
@@ -88,9 +100,9 @@ class Case:
         """Create a case; its creator's public key and role are recorded in ``case.created``."""
         signer = signer or signer_for(actor or default_actor(), passphrase=passphrase)
         root = Path(path)
-        if root.exists() and (not root.is_dir() or any(root.iterdir())):
-            raise CaseError(f"cannot create a case at {root}: it exists and is not an empty folder")
         try:
+            if root.exists() and (not root.is_dir() or any(root.iterdir())):
+                raise CaseError(f"cannot create a case at {root}: it exists and is not an empty folder")
             for folder in FOLDERS:
                 (root / folder).mkdir(parents=True, exist_ok=True)
         except OSError as exc:
@@ -112,7 +124,11 @@ class Case:
              passphrase: str | None = None) -> Case:
         root = Path(path)
         db_path = root / DB_NAME
-        if not db_path.is_file():
+        try:
+            is_case = db_path.is_file()
+        except OSError as exc:  # e.g. a name too long for the file system
+            raise CaseError(f"cannot open a case at {root}: {exc.strerror or exc}") from exc
+        if not is_case:
             raise CaseError(f"{root} is not a case folder (no {DB_NAME}); create one with 'verify-bench init'")
         try:
             conn = connect(db_path)

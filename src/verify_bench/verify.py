@@ -8,9 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 import sqlite3
-import urllib.parse
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -19,7 +17,7 @@ from typing import Any
 from sqlite_utils import Database
 
 from . import events as ev, projections
-from .case import DB_NAME
+from .case import DB_NAME, sqlite_file_uri
 from .errors import CaseError
 from .migrations import PROJECTION_TABLES, migrations
 from .originals import iter_stored
@@ -85,7 +83,11 @@ def verify_case(
     re-hashed. ``cancel()`` is polled as often; when it returns True, :class:`VerifyCancelled` is raised.
     """
     root = Path(root)
-    if not (root / DB_NAME).is_file():
+    try:
+        is_case = (root / DB_NAME).is_file()
+    except OSError as exc:  # e.g. a name too long for the file system
+        raise CaseError(f"cannot read a case at {root}: {exc.strerror or exc}") from exc
+    if not is_case:
         raise CaseError(f"{root} is not a case folder (no {DB_NAME})")
     report = VerifyReport()
     step = _Stepper(progress, cancel)
@@ -121,7 +123,7 @@ def _open_read_only(db_path: Path) -> sqlite3.Connection:
     write-protected folder or mount) a case whose write-ahead log is empty opens ``immutable``
     instead. Text that is not UTF-8 is read with ``surrogateescape`` so that it is reported, not fatal.
     """
-    uri = _file_uri(db_path)
+    uri = sqlite_file_uri(db_path)
     conn = sqlite3.connect(f"{uri}?mode=ro", uri=True)
     try:
         conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
@@ -138,14 +140,6 @@ def _open_read_only(db_path: Path) -> sqlite3.Connection:
         raise CaseError(f"cannot read {db_path}: {exc} (the case file is damaged or was replaced)") from exc
     conn.text_factory = lambda b: b.decode("utf-8", "surrogateescape")
     return conn
-
-
-def _file_uri(path: Path) -> str:
-    """``file:`` URI of ``path`` with '#', '?', '%' and spaces percent-encoded (not ``Path.as_uri``: SQLite fails
-    with "disk I/O error" on ``file:///…`` while the same process holds the file open by its plain name); the
-    name's bytes are encoded, so folder names that are not UTF-8 work too."""
-    posix = path.resolve().as_posix()
-    return "file:" + urllib.parse.quote(os.fsencode(posix if posix.startswith("/") else "/" + posix), safe="/:")
 
 
 class _Stepper:

@@ -7,6 +7,7 @@ import os
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")  # before Qt is imported anywhere
 
 import shutil  # noqa: E402
+import tempfile  # noqa: E402
 import threading  # noqa: E402
 from collections.abc import Iterator  # noqa: E402
 from pathlib import Path  # noqa: E402
@@ -19,6 +20,11 @@ from verify_bench.case import Case  # noqa: E402
 from verify_bench.ingest.pipeline import ImportOptions, run_import  # noqa: E402
 
 CORPUS = Path(__file__).resolve().parents[2].parent / "shared" / "corpus"
+#: Where GUI tests save the pictures they take: docs/screenshots when VB_UPDATE_SCREENSHOTS=1 (to refresh
+#: the docs), else a temporary folder, so that a test run never changes tracked files.
+SCREENSHOTS = (Path(__file__).resolve().parents[2] / "docs" / "screenshots"
+               if os.environ.get("VB_UPDATE_SCREENSHOTS") == "1"
+               else Path(tempfile.gettempdir()) / "verify-bench-test-screenshots")
 FAST = ImportOptions(workers=1, time_limit=60)
 
 

@@ -9,11 +9,11 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 
+from tests.gui.conftest import SCREENSHOTS
 from verify_bench.gui.views.export_dialog import ExportDialog
 from verify_bench.reports.check import check_export
 from verify_bench.reports.export import REPORT_EXPORTED
 
-SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
 
 
 @pytest.fixture

@@ -16,6 +16,7 @@ from PySide6.QtTest import QTest
 
 from tests.factory import make_jpeg
 from tests.gui.conftest import FAST
+from tests.gui.conftest import SCREENSHOTS
 from verify_bench import fragments as fr
 from verify_bench.case import Case
 from verify_bench.gui.session import CaseSession
@@ -23,7 +24,6 @@ from verify_bench.gui.views.fragment_view import FragmentTagView
 from verify_bench.ingest.pipeline import run_import
 from verify_bench.verify import verify_case
 
-SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
 
 
 def _oriented_jpeg(path: Path, orientation: int, size: tuple[int, int] = (480, 320), seed: int = 3) -> Path:

@@ -74,3 +74,28 @@ def test_a_case_that_needs_an_upgrade_is_upgraded_off_the_gui_thread(window, qtb
     assert window.open_case(filled_case)
     assert window.workspace is None and "Upgrading filled.vbcase" in window.start.status.text()
     qtbot.waitUntil(lambda: window.workspace is not None, timeout=10_000)
+
+
+def test_a_case_in_a_folder_named_with_uri_characters_opens_and_reads(window, qtbot, tmp_path: Path):
+    """'#', '?' and '%' in a folder name must not end the SQLite URI early (read connections use URIs)."""
+    import shutil
+
+    from verify_bench import browse
+    from verify_bench.case import Case
+    from verify_bench.gui.session import read_connection
+
+    root = tmp_path / "Strike #3? 100% sure" / "case.vbcase"
+    root.parent.mkdir()
+    Case.create(root, title="odd folder").close()
+    assert browse.needs_upgrade(root) is False
+    conn = read_connection(root)
+    try:
+        assert conn.execute("SELECT count(*) FROM events").fetchone()[0] >= 1
+    finally:
+        conn.close()
+    decoy = tmp_path / "Strike "  # what 'file:…/Strike #3…' would have opened
+    assert not decoy.exists()
+    assert window.open_case(root)
+    qtbot.waitUntil(lambda: window.workspace.model.loaded_once, timeout=10_000)
+    window.close_case()
+    shutil.rmtree(root.parent)

@@ -48,6 +48,8 @@ def test_space_plays_every_frame_and_the_arrows_step_single_frames(window, qtbot
     qtbot.keyClick(preview.viewer, Qt.Key.Key_Space)
     qtbot.waitUntil(lambda: not controls.player.playing and len(shown) > 25, timeout=30_000)
     assert shown == sorted(shown) and shown[-1] == 2.9
+    assert preview._times[preview.frames.currentRow()] <= 2.9 < preview._times[-1] + 1  # the strip followed
+    assert preview.frames.currentRow() == len(preview._times) - 1
     assert controls.slider.value() == 290
 
     qtbot.keyClicks(preview.viewer, "<")

@@ -93,3 +93,18 @@ def test_generated_hostile_images(tmp_path: Path, record_figure):
             assert outcome(name) == "imported:problems:unsupported", (name, outcome(name))
     assert outcome("png-named.jpg") == "imported:ok"  # sniffed by content, not trusted from the name
     assert census(root, summary["batch_id"]).classes()["imported:failed:timeout"] == 0, "a stills parse hung"
+
+
+def test_regression_png_and_gif_cut_after_their_pixels_are_reported():
+    """Found by this battery: Pillow decodes a PNG without its IEND chunk, or a GIF without its
+    trailer, without a word. The file was cut short, and that is a finding to report."""
+    from tests.factory import make_png
+    from tests.reliability._relia_hostile import _gif_bytes
+    from verify_bench.media.image import analyze_image
+
+    png, gif = make_png((60, 40), seed=5), _gif_bytes()
+    assert not analyze_image(png, "PNG").problems and not analyze_image(gif, "GIF").problems
+    for data, fmt in ((png[:-12], "PNG"), (png[:-3], "PNG"), (gif[:-1], "GIF")):
+        analysis = analyze_image(data, fmt)
+        assert [p.kind for p in analysis.problems] == ["truncated"], (fmt, analysis.problems)
+        assert analysis.thumbnail_jpeg is not None  # the picture itself decoded: nothing was repaired

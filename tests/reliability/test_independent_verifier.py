@@ -80,6 +80,17 @@ def test_agreement_figure(relib_built: Built, tmp_path: Path, record_figure):
                   blind)
 
 
+def test_the_documented_table_covers_every_kind():
+    """docs/independent-verification.md lists one row per kind of damage, with verify's codes."""
+    text = (INDEPENDENT.parent / "independent-verification.md").read_text(encoding="utf-8")
+    table = text.split("## Agreement with `verify`, kind by kind", 1)[1]
+    rows = [line for line in table.splitlines() if line.startswith("| ") and not line.startswith("| kind")]
+    assert len(rows) == len(TAMPERS)
+    for tamper in TAMPERS:
+        if tamper.codes != {"refused"}:
+            assert any(all(f"`{code}`" in row for code in tamper.codes) for row in rows), tamper.kind
+
+
 # ---- the pure-Python Ed25519 check against the library the app signs with ----------------------------
 
 def test_rfc8032_test_vector_1(script):

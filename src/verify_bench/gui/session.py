@@ -14,7 +14,7 @@ from typing import Any
 from PySide6.QtCore import QObject, QTimer, Signal
 
 from .. import browse
-from ..case import DB_NAME, Case
+from ..case import DB_NAME, Case, sqlite_file_uri
 from ..errors import VerifyBenchError
 from ..profiles import Signer
 from ..workflow import acting_role
@@ -24,7 +24,7 @@ from .workers import TaskRunner
 
 def read_connection(root: Path) -> sqlite3.Connection:
     """A read-only connection for a worker thread (WAL: it sees every commit)."""
-    return sqlite3.connect(f"file:{root / DB_NAME}?mode=ro", uri=True, check_same_thread=False, timeout=30)
+    return sqlite3.connect(sqlite_file_uri(root / DB_NAME) + "?mode=ro", uri=True, check_same_thread=False, timeout=30)
 
 
 class CaseSession(QObject):

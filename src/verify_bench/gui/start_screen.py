@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ..case import DB_NAME
+from ..case import DB_NAME, sqlite_file_uri
 from . import settings
 
 CASE_EXPLAINED = (
@@ -35,7 +35,7 @@ NO_RECENT = "No recent cases yet — open the sample case to look around, or cre
 def case_title(root: Path) -> str | None:
     """The title a case was created with, read without opening the case for writing (None if unreadable)."""
     try:
-        conn = sqlite3.connect(f"file:{root / DB_NAME}?mode=ro", uri=True, timeout=0.2)
+        conn = sqlite3.connect(sqlite_file_uri(root / DB_NAME) + "?mode=ro", uri=True, timeout=0.2)
         try:
             row = conn.execute("SELECT payload FROM events WHERE seq = 1").fetchone()
         finally:

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import bisect
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QEvent, QObject, QRect, QSize, Qt
+from PySide6.QtCore import QEvent, QObject, QRect, QSignalBlocker, QSize, Qt
 from PySide6.QtGui import QIcon, QImage, QKeySequence, QPixmap, QShortcut
 from PySide6.QtWidgets import (
     QFrame, QHBoxLayout, QLabel, QListView, QListWidget, QListWidgetItem, QPushButton, QStackedWidget, QVBoxLayout,
@@ -169,6 +170,10 @@ class PreviewPanel(QWidget):
 
     def _on_video_frame(self, image: QImage, seconds: float) -> None:
         self._image, self._blurred = image, QImage()
+        keyframe = bisect.bisect_right(self._times, seconds + 1e-3) - 1  # the strip follows the frame shown
+        if keyframe >= 0 and keyframe != self.frames.currentRow():
+            with QSignalBlocker(self.frames):
+                self.frames.setCurrentRow(keyframe)
         self.frame_label.setText(f"  Frame at {seconds:.3f} s  —  , or . keyframes, < or > single frames, Space play")
         if self._item_id is not None and not self.session.is_blurred(self._item_id):
             self.viewer.set_image(image, keep_view=True)  # zoomed in on a detail, it stays there
