@@ -186,11 +186,12 @@ def shoot_map(window: MainWindow, ws: Workspace, out: Path) -> None:
 
     ws.browser.select_item(photo)
     ws.session.write(record, name="Recording the sample claims")
-    wait(lambda: ws.session.case.conn.execute("SELECT max(seq) FROM events").fetchone()[0] >= seq + 3
-         and ws.map.model.locations is not None and len(ws.map.model.locations.claims) == 2)
     ws.tabs.setCurrentWidget(ws.browser)
     ws.detail_dock.hide()
-    ws.map_dock.show()
+    ws.map_dock.show()  # the map reads the case only while it is shown
+    wait(lambda: ws.session.case.conn.execute("SELECT max(seq) FROM events").fetchone()[0] >= seq + 3
+         and ws.map.model.settled and ws.map.model.locations is not None
+         and len(ws.map.model.locations.claims) == 2)
     ws.resizeDocks([ws.map_dock], [900], Qt.Orientation.Horizontal)
     settle()
     ws.map.zoom_to_item()

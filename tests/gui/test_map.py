@@ -57,6 +57,7 @@ def ws(window, qtbot, _gps_template: Path, tmp_path: Path):  # type: ignore[no-u
     assert window.open_case(root)
     qtbot.waitUntil(lambda: window.workspace.model.rowCount() == 4, timeout=5000)
     window.workspace.map_dock.show()
+    qtbot.waitUntil(lambda: window.workspace.map.model.settled, timeout=10_000)  # pins are read off the GUI thread
     return window.workspace
 
 

@@ -29,8 +29,8 @@ def claimed(window, qtbot, _gps_template: Path, tmp_path: Path):  # type: ignore
     ws.session.write(lambda c: geo.claim_location(c, item_id, geo.ParsedPoint(*RAFAH, "decimal"), precision_m=30,
                                                   method="landmark_match", note="tower", accept=True), name="Claim")
     assert ws.browser.select_item(item_id)
-    qtbot.waitUntil(lambda: ws.map.model.locations is not None and len(ws.map.model.locations.claims) == 1,
-                    timeout=5000)
+    qtbot.waitUntil(lambda: ws.map.model.settled and ws.map.model.locations is not None
+                    and len(ws.map.model.locations.claims) == 1, timeout=5000)  # read, and fitted to the pins once
     ws.map.canvas.centre_on(*RAFAH, zoom=16)
     return ws, item_id
 

@@ -34,6 +34,7 @@ def ws(window, qtbot, _gps_template: Path, tmp_path: Path):  # type: ignore[no-u
     assert window.open_case(root)
     qtbot.waitUntil(lambda: window.workspace.model.rowCount() == 4, timeout=5000)
     window.workspace.map_dock.show()
+    qtbot.waitUntil(lambda: window.workspace.map.model.settled, timeout=10_000)  # pins read, view fitted to them
     window.workspace.map.layers_button.setChecked(True)
     return window.workspace
 
@@ -121,6 +122,7 @@ def test_a_tile_server_is_fetched_once_then_served_from_the_cache_with_the_serve
     assert window.open_case(root)
     ws = window.workspace
     ws.map_dock.show()
+    qtbot.waitUntil(lambda: ws.map.model.settled, timeout=10_000)
     layer = ws.map.tiles.layers[-1]
     assert layer.title == "Local tiles (tile server)"
     key = _show_tile_at(ws, qtbot, layer, 5)

@@ -115,6 +115,8 @@ def test_an_empty_case_says_so(window, qtbot, tmp_path: Path):
     Case.create(root).close()
     assert window.open_case(root)
     view = window.workspace.timeline
+    assert not view.model.active  # hidden: nothing is read
+    window.workspace.timeline_dock.show()
     qtbot.waitUntil(lambda: view.model.loaded, timeout=5000)
     assert view.stack.currentWidget() is view.empty and view.empty.text() == "No items yet."
 

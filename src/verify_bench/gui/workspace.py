@@ -27,6 +27,7 @@ from .views.fragment_list import FragmentListPanel
 from .views.fragment_view import FragmentTagView
 from .views.history_panel import CaseHistoryView
 from .views.import_panel import ImportPanel
+from .views.incidents_view import IncidentsView
 from .views.item_grid import THUMB
 from .views.map_view import MapView
 from .views.people_dialog import PeopleDialog
@@ -83,6 +84,11 @@ class Workspace(QMainWindow):
         self.history_dock.hide()
         self.review_queue.item_requested.connect(self.open_for_review)
         self.history_view.item_requested.connect(self.show_item)
+        self.incidents = IncidentsView(session)
+        self.incidents_dock = self._dock("Incidents", "incidents_dock", self.incidents,
+                                         Qt.DockWidgetArea.BottomDockWidgetArea)
+        self.incidents_dock.hide()
+        self.incidents.item_requested.connect(self.show_item)
         self.import_dock.hide()
         self.resizeDocks([self.detail_dock], [520], Qt.Orientation.Horizontal)
         self._make_actions()
@@ -170,6 +176,9 @@ class Workspace(QMainWindow):
         self.history_action = self.history_dock.toggleViewAction()
         self.history_action.setShortcut(QKeySequence("Ctrl+Shift+L"))
         self.history_action.setToolTip("The case's event log: who did what, when (Ctrl+Shift+L)")
+        self.incidents_action = self.incidents_dock.toggleViewAction()
+        self.incidents_action.setShortcut(QKeySequence("Ctrl+Shift+N"))
+        self.incidents_action.setToolTip("The case's incidents with their facts: sort, filter, export CSV (Ctrl+Shift+N)")
         self.verify_action = self._action("&Verify case…", self.history_view.verify,
                                           tip="Re-check the hash chain, signatures, current state and every original")
         self.people_action = self._action("&People…", self.show_people,
@@ -192,7 +201,7 @@ class Workspace(QMainWindow):
             "View": [self.grid_action, self.table_action, None, self.blur_sensitive_action, self.blur_all_action, None,
                      self.detail_dock.toggleViewAction(), self.import_dock.toggleViewAction(),
                      self.duplicates_dock.toggleViewAction(), self.map_action, self.timeline_action, self.fragments_action,
-                     self.queue_action, self.history_action],
+                     self.queue_action, self.history_action, self.incidents_action],
         }
 
     def _update_actions(self) -> None:

@@ -14,6 +14,7 @@ from typing import Any
 from PySide6.QtCore import QObject, Signal
 
 from ... import geo
+from ...case import Case
 from ...errors import ItemNotFound
 from ...geo.pins import Pin, map_pins
 from ..session import CaseSession
@@ -70,22 +71,63 @@ class MapModel(QObject):
         self.item_id: str | None = None
         self.locations: geo.ItemLocations | None = None
         self.reference: list[tuple[geo.ReferenceLayer, list[dict[str, Any]]]] = []
+        self.active = False   # nothing is read while the map is hidden (a case may hold 100,000 pins)
+        self._stale = True    # the case changed while hidden, or was never read
+        self._reading = False
+        self.loaded = False   # read at least once
         session.changed.connect(self.reload)
-        self.reload()
+
+    @property
+    def settled(self) -> bool:
+        """Shown, read, and no newer change of the case waiting to be read."""
+        return self.active and self.loaded and not self._reading and not self._stale
+
+    def set_active(self, active: bool) -> None:
+        """The map was shown (read what changed meanwhile) or hidden (stop following the case)."""
+        self.active = active
+        if active and self._stale:
+            self.reload()
+        elif active:
+            self.set_item(self.item_id)
 
     def set_item(self, item_id: str | None) -> None:
         self.item_id = item_id
+        if not self.active:
+            return
         self._read_selection()
         self.selection_changed.emit()
 
     def reload(self) -> None:
-        self.pins = map_pins(self.session.case)
+        """Re-read pins and reference layers on the writer thread (many pins take a while to read)."""
+        if not self.active or self._reading:
+            self._stale = True
+            return
+        self._stale, self._reading = False, True
+        known = [layer for layer, _ in self.reference]
+
+        def read(case: Case) -> tuple[list[Pin], list[tuple[geo.ReferenceLayer, list[dict[str, Any]]]] | None]:
+            layers = geo.list_layers(case)
+            reference = None if layers == known else [(layer, geo.layer_features(case, layer.layer_id))
+                                                      for layer in layers]
+            return map_pins(case), reference
+
+        self.session.write(read, name="Reading the map's pins", appends=False, on_done=self._loaded,
+                           on_error=self._failed)
+
+    def _loaded(self, result: tuple[list[Pin], list[tuple[geo.ReferenceLayer, list[dict[str, Any]]]] | None]) -> None:
+        self._reading, self.loaded = False, True
+        self.pins, reference = result
         self.pins_changed.emit()
-        layers = geo.list_layers(self.session.case)
-        if [layer for layer, _ in self.reference] != layers:
-            self.reference = [(layer, geo.layer_features(self.session.case, layer.layer_id)) for layer in layers]
+        if reference is not None:
+            self.reference = reference
             self.reference_changed.emit()
         self.set_item(self.item_id)
+        if self._stale:  # the case changed again while reading
+            self.reload()
+
+    def _failed(self, message: str) -> None:
+        self._reading = False
+        self.session.write_failed.emit(f"The map could not be read: {message}")
 
     def _read_selection(self) -> None:
         self.locations = None

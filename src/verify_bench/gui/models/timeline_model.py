@@ -95,14 +95,25 @@ class TimelineModel(QObject):
         self.data = chrono.TimelineData([], [], None, None)
         self.incidents: list[tuple[str, str]] = []     # (incident id, title) for the filter
         self.loaded = False
+        self.active = False   # nothing is read while the timeline is hidden
+        self._stale = True
         session.changed.connect(self.reload)
-        self.reload()
+
+    def set_active(self, active: bool) -> None:
+        """The timeline was shown (read what changed meanwhile) or hidden."""
+        self.active = active
+        if active and self._stale:
+            self.reload()
 
     def set_incident(self, incident_ref: str | None) -> None:
         self.incident_ref = incident_ref
         self.reload()
 
     def reload(self) -> None:
+        if not self.active:
+            self._stale = True
+            return
+        self._stale = False
         incident = self.incident_ref
 
         def read(case: Case) -> tuple[chrono.TimelineData, list[tuple[str, str]]]:

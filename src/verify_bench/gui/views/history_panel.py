@@ -261,9 +261,7 @@ class CaseHistoryView(QWidget):
         layout.addWidget(self.table, 1)
         layout.addLayout(bottom)
         self._oldest: int | None = None
-        session.changed.connect(self._on_changed)
-        self._fill_choices()
-        self.reload()
+        session.changed.connect(self._on_changed)  # read when first shown: a hidden dock costs nothing
 
     def verify(self) -> VerifyDialog:
         """Run the integrity check in a window of its own (one at a time)."""

@@ -7,7 +7,7 @@ from __future__ import annotations
 import math
 
 from PySide6.QtCore import QPointF, QRectF, Qt, QTimer, Signal
-from PySide6.QtGui import QColor, QUndoStack
+from PySide6.QtGui import QColor, QHideEvent, QShowEvent, QUndoStack
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QLineEdit, QMessageBox, QSplitter, QToolButton, QVBoxLayout, QWidget
 
 from ... import geo
@@ -110,6 +110,14 @@ class MapView(QWidget):
 
     def show_item(self, item_id: str | None) -> None:
         self.model.set_item(item_id)
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        self.model.set_active(True)
+
+    def hideEvent(self, event: QHideEvent) -> None:
+        super().hideEvent(event)
+        self.model.set_active(False)
 
     def _on_placing(self, on: bool) -> None:
         self.canvas.set_placing(on)

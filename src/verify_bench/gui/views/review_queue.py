@@ -159,9 +159,7 @@ class ReviewQueue(QWidget):
         layout.addWidget(self.empty)
         layout.addLayout(actions)
         layout.addWidget(self.status)
-        session.changed.connect(self._on_changed)
-        self._fill_choices()
-        self.reload()
+        session.changed.connect(self._on_changed)  # read when first shown: a hidden dock costs nothing
 
     # ---- reading ------------------------------------------------------------------------------
     def current_filter(self) -> QueueFilter:

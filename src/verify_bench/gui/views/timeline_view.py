@@ -4,6 +4,7 @@ legend of what each mark means; selecting a row selects the item in the browser 
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QHideEvent, QShowEvent
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QStackedLayout, QToolButton, QVBoxLayout, QWidget
 
 from ..models.timeline_model import TimelineModel
@@ -57,6 +58,14 @@ class TimelineView(QWidget):
 
     def show_item(self, item_id: str | None) -> None:
         self.canvas.select(item_id)
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        self.model.set_active(True)
+
+    def hideEvent(self, event: QHideEvent) -> None:
+        super().hideEvent(event)
+        self.model.set_active(False)
 
     def _on_incident(self, index: int) -> None:
         ref = self.incident.itemData(index)
