@@ -19,7 +19,6 @@ import shutil
 import sqlite3
 import tempfile
 import threading
-import time
 from collections.abc import Callable
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from datetime import timedelta
@@ -30,8 +29,8 @@ os.environ.setdefault("VERIFY_BENCH_ACTOR", "investigator")  # else the app asks
 
 from PIL import Image, ImageDraw  # noqa: E402
 from PySide6.QtCore import QSettings, Qt  # noqa: E402
-from PySide6.QtWidgets import QApplication  # noqa: E402
 
+from screenshots import settle, wait  # noqa: E402  (scripts/screenshots.py)
 from verify_bench import geo  # noqa: E402
 from verify_bench.case import Case  # noqa: E402
 from verify_bench.demo import build_demo_case  # noqa: E402
@@ -43,22 +42,6 @@ from verify_bench.gui.views.timeline_canvas import NAME_W  # noqa: E402
 
 SIZE = (1500, 940)
 COUNTRIES = geo.load_basemap("countries")["features"]
-
-
-def wait(condition: Callable[[], bool], timeout: float = 30.0) -> None:
-    deadline = time.monotonic() + timeout
-    while not condition():
-        if time.monotonic() > deadline:
-            raise TimeoutError("the window did not get there in time")
-        QApplication.processEvents()
-        time.sleep(0.01)
-
-
-def settle(seconds: float = 0.6) -> None:
-    end = time.monotonic() + seconds
-    while time.monotonic() < end:
-        QApplication.processEvents()
-        time.sleep(0.01)
 
 
 def render_tile(z: int, x: int, y: int, style: str) -> bytes:
@@ -204,19 +187,19 @@ def shoot(window: MainWindow, photo: str, mbtiles: Path, template: str, out: Pat
     assert ws is not None
     fragment = ws.session.case.conn.execute(
         "SELECT id FROM items WHERE display_name = 'fragment_tail_fin.jpg'").fetchone()[0]
-    wait(lambda: ws.model.loaded_once and ws.model.rowCount() > 0)
+    wait(lambda: ws.model.loaded_once and ws.model.rowCount() > 0, timeout=30)
     assert ws.browser.select_item(photo)
     ws.map_dock.show()
     ws.map_dock.setFloating(True)  # the library's filter bar keeps a docked map narrow: float it, large
     ws.map_dock.resize(1280, 820)
     ws.map.layers_button.setChecked(True)
-    settle()
+    settle(0.6)
     ws.map.splitter.setSizes([980, 290])
     assert ws.map.layers.add(TileLayerSetting("file", str(mbtiles)))
     assert ws.map.layers.add(TileLayerSetting("xyz", template, name="Night tiles (local server)",
                                               attribution="Night tiles © demo server on 127.0.0.1"))
-    wait(lambda: ws.map.model.locations is not None and len(ws.map.model.locations.claims) >= 2)
-    settle()
+    wait(lambda: ws.map.model.locations is not None and len(ws.map.model.locations.claims) >= 2, timeout=30)
+    settle(0.6)
     ws.map.layers.tile_list.item(0).setCheckState(Qt.CheckState.Unchecked)  # the server's layer off first
     ws.map.zoom_to_item()
     loaded(ws)
@@ -235,10 +218,10 @@ def shoot(window: MainWindow, photo: str, mbtiles: Path, template: str, out: Pat
     ws.map_dock.hide()
     window.resize(*SIZE)
     ws.timeline_action.trigger()
-    settle()
+    settle(0.6)
     ws.resizeDocks([ws.timeline_dock], [380], Qt.Orientation.Vertical)
     timeline = ws.timeline
-    wait(lambda: timeline.model.loaded and bool(timeline.model.data.rows))
+    wait(lambda: timeline.model.loaded and bool(timeline.model.data.rows), timeout=30)
     timeline.canvas.fit()
     ws.browser.select_item(photo)
     settle(1.0)
@@ -247,7 +230,7 @@ def shoot(window: MainWindow, photo: str, mbtiles: Path, template: str, out: Pat
     print(f"wrote {path}")
     timeline.incident.setCurrentIndex(1)
     wait(lambda: timeline.model.incident_ref is not None and timeline.model.loaded
-         and len(timeline.model.data.incidents) == 1)
+         and len(timeline.model.data.incidents) == 1, timeout=30)
     settle(0.5)
     span = timeline.model.data.incidents[0]
     timeline.canvas.scale.fit(span.earliest - timedelta(hours=10), span.latest + timedelta(hours=10),
