@@ -7,7 +7,7 @@ from __future__ import annotations
 import math
 
 from PySide6.QtCore import QPointF, QRectF, Qt, QTimer, Signal
-from PySide6.QtGui import QColor, QHideEvent, QShowEvent, QUndoStack
+from PySide6.QtGui import QColor, QUndoStack
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QLineEdit, QMessageBox, QSplitter, QToolButton, QVBoxLayout, QWidget
 
 from ... import geo
@@ -20,6 +20,7 @@ from .map_canvas import MapCanvas
 from .map_edits import MoveClaim
 from .map_layer_panel import LayerPanel
 from .map_layers import REFERENCE_COLORS, overlay_items, point, reference_items, wedge_reach
+from .visibility import ActiveWhileShown
 
 SEARCH_HINT = "Go to coordinates: decimal, DMS, MGRS, plus code, map link or geo: URI"
 SEARCH_TIP = ("Coordinates in any form, then Enter: 31.5017, 34.4668 · 31°30'06\"N 34°28'00\"E · "
@@ -35,6 +36,7 @@ class MapView(QWidget):
         self.session = session
         self.undo_stack = undo_stack
         self.model = MapModel(session, self)
+        ActiveWhileShown(self, self.model)
         self.tiles = TileLayers(session.runner, parent=self)
         self.canvas = MapCanvas()
         self.layers = LayerPanel(session, self.tiles, self.model)
@@ -110,14 +112,6 @@ class MapView(QWidget):
 
     def show_item(self, item_id: str | None) -> None:
         self.model.set_item(item_id)
-
-    def showEvent(self, event: QShowEvent) -> None:
-        super().showEvent(event)
-        self.model.set_active(True)
-
-    def hideEvent(self, event: QHideEvent) -> None:
-        super().hideEvent(event)
-        self.model.set_active(False)
 
     def _on_placing(self, on: bool) -> None:
         self.canvas.set_placing(on)

@@ -4,12 +4,12 @@ legend of what each mark means; selecting a row selects the item in the browser 
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QHideEvent, QShowEvent
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QStackedLayout, QToolButton, QVBoxLayout, QWidget
 
 from ..models.timeline_model import TimelineModel
 from ..session import CaseSession
 from .timeline_canvas import INCIDENT, KIND_COLORS, KIND_LABELS, TimelineCanvas
+from .visibility import ActiveWhileShown
 
 HELP = ("Wheel or +/− zooms, drag pans, Shift+wheel scrolls, ↑/↓ move between items, F fits. Bars are as wide "
         "as a time's uncertainty (dashed: camera clock in an unknown zone); ◆ is the best time.")
@@ -21,6 +21,7 @@ class TimelineView(QWidget):
     def __init__(self, session: CaseSession, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.model = TimelineModel(session, self)
+        ActiveWhileShown(self, self.model)
         self.canvas = TimelineCanvas(self)  # parented now: a parentless widget in a stack would show as a window
         self.canvas.setToolTip("")
         self.incident = QComboBox(objectName="timeline_incident", toolTip="Show every item, or one incident's items")
@@ -58,14 +59,6 @@ class TimelineView(QWidget):
 
     def show_item(self, item_id: str | None) -> None:
         self.canvas.select(item_id)
-
-    def showEvent(self, event: QShowEvent) -> None:
-        super().showEvent(event)
-        self.model.set_active(True)
-
-    def hideEvent(self, event: QHideEvent) -> None:
-        super().hideEvent(event)
-        self.model.set_active(False)
 
     def _on_incident(self, index: int) -> None:
         ref = self.incident.itemData(index)
