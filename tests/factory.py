@@ -41,9 +41,14 @@ def pinned(hashes: list) -> list:
     return [h for h in hashes if h.algo in PINNED_ALGOS]
 
 
-def make_video(path: "os.PathLike[str] | str", frames: int = 20, fps: int = 10, gop: int = 5,
-               size: tuple[int, int] = (64, 48)) -> None:
-    """A small MPEG-4 video whose frame ``i`` is a flat grey of level ``i * 12`` (so a frame tells its number)."""
+def grey_steps(frames: int) -> list[tuple[int, int, int]]:
+    """Frame ``i`` a flat grey of level ``i * 12``, so that a decoded frame tells its number."""
+    return [((i * 12) % 256,) * 3 for i in range(frames)]
+
+
+def make_video(path: "os.PathLike[str] | str", colours: list[tuple[int, int, int]], fps: int = 10, gop: int = 5,
+               size: tuple[int, int] = (64, 48)) -> "os.PathLike[str] | str":
+    """A small MPEG-4 video, one flat RGB colour per frame (so a frame or a crop tells which frame it is)."""
     import av
     import numpy as np
 
@@ -52,9 +57,10 @@ def make_video(path: "os.PathLike[str] | str", frames: int = 20, fps: int = 10, 
         stream = out.add_stream("mpeg4", rate=fps)
         stream.width, stream.height, stream.pix_fmt = w, h, "yuv420p"
         stream.codec_context.gop_size = gop
-        for i in range(frames):
-            frame = av.VideoFrame.from_ndarray(np.full((h, w, 3), (i * 12) % 256, np.uint8), format="rgb24")
+        for colour in colours:
+            frame = av.VideoFrame.from_ndarray(np.full((h, w, 3), colour, np.uint8), format="rgb24")
             for packet in stream.encode(frame):
                 out.mux(packet)
         for packet in stream.encode():
             out.mux(packet)
+    return path

@@ -7,14 +7,13 @@ import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
-import av
 import numpy as np
 import pytest
 from PIL import Image
 from PySide6.QtCore import QPoint, QPointF, Qt
 from PySide6.QtTest import QTest
 
-from tests.factory import make_jpeg
+from tests.factory import make_jpeg, make_video
 from tests.gui.conftest import FAST
 from tests.gui.conftest import SCREENSHOTS
 from verify_bench import fragments as fr
@@ -34,27 +33,13 @@ def _oriented_jpeg(path: Path, orientation: int, size: tuple[int, int] = (480, 3
     return path
 
 
-def _video(path: Path, colours: list[tuple[int, int, int]], fps: int = 5) -> Path:
-    """A tiny MPEG-4 video: one flat colour per frame, so a crop tells which frame it came from."""
-    with av.open(str(path), "w") as out:
-        stream = out.add_stream("mpeg4", rate=fps)
-        stream.width, stream.height, stream.pix_fmt = 64, 48, "yuv420p"
-        stream.codec_context.gop_size = 2
-        for colour in colours:
-            frame = av.VideoFrame.from_ndarray(np.full((48, 64, 3), colour, np.uint8), format="rgb24")
-            for packet in stream.encode(frame):
-                out.mux(packet)
-        for packet in stream.encode():
-            out.mux(packet)
-    return path
-
-
 @pytest.fixture(scope="module")
 def _template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     src = tmp_path_factory.mktemp("fragment_src")
     _oriented_jpeg(src / "strike_o6.jpg", 6)
     _oriented_jpeg(src / "reference.jpg", 1, size=(200, 150), seed=8)
-    _video(src / "clip.mp4", [(250, 0, 0), (0, 250, 0), (0, 0, 250), (250, 250, 0), (0, 250, 250), (250, 0, 250)])
+    make_video(src / "clip.mp4", [(250, 0, 0), (0, 250, 0), (0, 0, 250), (250, 250, 0), (0, 250, 250), (250, 0, 250)],
+               fps=5, gop=2)
     root = tmp_path_factory.mktemp("fragment_case") / "case.vbcase"
     with Case.create(root, actor="tester") as case:
         run_import(case, [src], options=FAST)

@@ -6,7 +6,7 @@ from pathlib import Path
 
 from PySide6.QtCore import Qt
 
-from tests.factory import make_video
+from tests.factory import grey_steps, make_video
 from tests.gui.conftest import FAST
 from verify_bench.case import Case
 from verify_bench.ingest.pipeline import run_import
@@ -15,7 +15,7 @@ from verify_bench.ingest.pipeline import run_import
 def _video_case(tmp_path: Path) -> Path:
     src = tmp_path / "src"
     src.mkdir()
-    make_video(src / "clip.mp4", frames=30, fps=10, gop=10, size=(160, 120))
+    make_video(src / "clip.mp4", grey_steps(30), fps=10, gop=10, size=(160, 120))
     root = tmp_path / "video.vbcase"
     with Case.create(root, actor="tester") as case:
         run_import(case, [src], options=FAST)

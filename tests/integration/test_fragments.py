@@ -7,12 +7,11 @@ import io
 import json
 from pathlib import Path
 
-import av
 import numpy as np
 import pytest
 from PIL import Image, ImageOps
 
-from tests.factory import make_jpeg
+from tests.factory import make_jpeg, make_video
 from verify_bench import fragments as fr
 from verify_bench.case import Case
 from verify_bench.geo.incidents import link_items, record_incident
@@ -32,21 +31,6 @@ def _oriented_jpeg(path: Path, orientation: int, size: tuple[int, int] = (120, 8
     exif = Image.Exif()
     exif[0x0112] = orientation
     img.save(path, "JPEG", quality=95, exif=exif)
-    return path
-
-
-def _video(path: Path, colours: list[tuple[int, int, int]], fps: int = 5) -> Path:
-    """A tiny MPEG-4 video: one flat colour per frame, so a crop tells which frame it came from."""
-    with av.open(str(path), "w") as out:
-        stream = out.add_stream("mpeg4", rate=fps)
-        stream.width, stream.height, stream.pix_fmt = 64, 48, "yuv420p"
-        stream.codec_context.gop_size = 2
-        for colour in colours:
-            frame = av.VideoFrame.from_ndarray(np.full((48, 64, 3), colour, np.uint8), format="rgb24")
-            for packet in stream.encode(frame):
-                out.mux(packet)
-        for packet in stream.encode():
-            out.mux(packet)
     return path
 
 
@@ -126,7 +110,7 @@ def test_crops_match_the_region_on_the_upright_picture(case: Case, tmp_path: Pat
 
 def test_a_tag_on_a_video_frame_records_the_time_and_crops_that_frame(case: Case, tmp_path: Path) -> None:
     colours = [(250, 0, 0), (0, 250, 0), (0, 0, 250), (250, 250, 0), (0, 250, 250), (250, 0, 250)]
-    item = _import(case, _video(tmp_path / "clip.mp4", colours))
+    item = _import(case, make_video(tmp_path / "clip.mp4", colours, fps=5, gop=2))
     with pytest.raises(fr.FragmentError, match="choose the frame"):
         fr.tag_fragment(case, item, fr.rect(0, 0, 8, 8), grid="upright")
     result = fr.tag_fragment(case, item, fr.rect(8, 8, 16, 16), grid="upright", frame_ts=0.65,

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.factory import make_video
+from tests.factory import grey_steps, make_video
 from verify_bench.media.frames import Frame
 from verify_bench.media.player import FramePlayer
 
@@ -52,7 +52,7 @@ def level(f: Frame) -> int:
 
 
 def test_seek_and_step_show_exact_frames_forward_and_back(tmp_path: Path, player_on) -> None:
-    make_video(tmp_path / "v.mp4", frames=20, fps=10, gop=5)
+    make_video(tmp_path / "v.mp4", grey_steps(20), fps=10, gop=5)
     rec = Recorder()
     player = player_on(tmp_path / "v.mp4", rec)
     player.seek(0.72)  # between frames: the next one (0.8 s, frame 8) is shown
@@ -72,7 +72,7 @@ def test_seek_and_step_show_exact_frames_forward_and_back(tmp_path: Path, player
 
 
 def test_play_shows_every_frame_in_order_at_about_real_time_and_stops_at_the_end(tmp_path: Path, player_on) -> None:
-    make_video(tmp_path / "v.mp4", frames=15, fps=10, gop=4)
+    make_video(tmp_path / "v.mp4", grey_steps(15), fps=10, gop=4)
     rec = Recorder()
     player = player_on(tmp_path / "v.mp4", rec)
     player.seek(0.0)
@@ -91,7 +91,7 @@ def test_play_shows_every_frame_in_order_at_about_real_time_and_stops_at_the_end
 
 
 def test_pause_stops_the_frames_and_a_step_back_at_the_first_frame_shows_nothing_new(tmp_path: Path, player_on) -> None:
-    make_video(tmp_path / "v.mp4", frames=60, fps=10)
+    make_video(tmp_path / "v.mp4", grey_steps(60), fps=10)
     rec = Recorder()
     player = player_on(tmp_path / "v.mp4", rec)
     player.step(1)  # nothing shown yet: the first frame
