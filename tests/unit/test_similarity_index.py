@@ -36,6 +36,25 @@ def test_all_pairs_equal_brute_force(radius: int):
     assert got == truth and len(got) == len(found)  # each pair once
 
 
+@pytest.mark.parametrize("threads", [1, 2])
+def test_crowded_buckets_and_identical_codes_give_each_pair_once(threads: int):
+    """Clustered codes (and exact repeats) share buckets: pairs inside one bucket and across buckets."""
+    rng = np.random.default_rng(7)
+    centres = rng.integers(0, 2**64, 40, dtype=np.uint64)
+    codes = centres[rng.integers(0, 40, 2500)]
+    flips = rng.integers(0, 64, (2500, 3))
+    for k in range(3):
+        keep = rng.random(2500) < 0.5
+        codes = np.where(keep, codes, codes ^ (np.uint64(1) << flips[:, k].astype(np.uint64)))
+    index = HashIndex(threads=threads)
+    index.add(codes)
+    found = index.pairs(8)
+    got = set(zip(found.a.tolist(), found.b.tolist(), found.distance.tolist()))
+    truth = {(i, j, d) for i, j, d in _brute(codes, codes, 8) if i < j}
+    assert got == truth and len(got) == len(found)
+    assert any(d == 0 for _, _, d in got)
+
+
 def test_queries_see_codes_added_after_the_tables_were_built():
     codes = _codes(6000, seed=1)
     index = HashIndex(threads=1)
@@ -66,6 +85,16 @@ def test_radius_outside_the_supported_range_is_refused():
 def test_substrings_follow_the_cost_model():
     assert substring_count(8, 10**6) == substring_count(8, 10**7) == 3  # 21-bit keys, radius 2 each
     assert substring_count(8, 10**3) > 3  # few codes: narrower keys, fewer probes
+    assert substring_count(8, 87_000) > 3  # 21-bit keys would mean 2**21 offsets (mostly empty buckets) per table
+
+
+def test_tables_that_no_longer_cover_every_code_are_dropped():
+    index = HashIndex(threads=1)
+    index.add(_codes(3000, seed=3))
+    index.pairs(8)
+    index.add(_codes(200_000, seed=4, near=0))
+    index.pairs(8)  # more codes: another substring count, new tables
+    assert [t.count for t in index._tables.values()] == [len(index)]
 
 
 def test_an_empty_index_answers_with_no_pairs():

@@ -46,9 +46,14 @@ def search(
     masks: np.ndarray,        # uint64[k]: flip masks with popcount <= sub_radius, widest table
     radius: int,
     sub_radius: int,
-    only_greater: bool,       # self-join: report a pair once, from its smaller id
+    self_join: bool,          # queries are the indexed codes: report each pair once, as (smaller id, larger id)
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """All (query id, code id, distance) with distance <= radius found through table ``j`` and no earlier one."""
+    """All (query id, code id, distance) with distance <= radius found through table ``j`` and no earlier one.
+
+    In a self-join a pair whose substrings differ is found from both ends (each one's bucket is a
+    probe of the other's), so only probes of a larger key than the query's own are made: half the
+    work. Pairs within one bucket are taken from their smaller id.
+    """
     cap = 1024
     out_q = np.empty(cap, dtype=np.int64)
     out_c = np.empty(cap, dtype=np.int64)
@@ -66,11 +71,13 @@ def search(
             if flip > sub_mask:
                 continue
             probe = np.int64(key ^ flip)
+            if self_join and probe < np.int64(key):
+                continue
             lo = offsets[base + probe]
             hi = offsets[base + probe + 1]
             for p in range(lo, hi):
                 cid = ids[j, p]
-                if only_greater and cid <= qid:
+                if self_join and flip == 0 and cid <= qid:
                     continue
                 x = q ^ codes[j, p]
                 d = _popcount(x)
@@ -88,11 +95,31 @@ def search(
                     out_q = _grow(out_q, n_out + 1)
                     out_c = _grow(out_c, n_out + 1)
                     out_d = _grow(out_d, n_out + 1)
-                out_q[n_out] = qid
-                out_c[n_out] = cid
+                out_q[n_out] = min(qid, cid) if self_join else qid
+                out_c[n_out] = max(qid, cid) if self_join else cid
                 out_d[n_out] = d
                 n_out += 1
     return out_q[:n_out], out_c[:n_out], out_d[:n_out]
+
+
+@njit(nogil=True, cache=True)
+def fill_table(codes: np.ndarray, shift: int, width: int, offsets: np.ndarray, out_codes: np.ndarray,
+               out_ids: np.ndarray) -> None:
+    """One table: bucket offsets (``offsets``, ``2**width + 1`` zeros on entry) and the codes with their ids
+    (positions in ``codes``) in bucket order, stable: a counting sort by the substring."""
+    mask = (np.uint64(1) << np.uint64(width)) - np.uint64(1)
+    n = codes.shape[0]
+    for i in range(n):
+        offsets[np.int64((codes[i] >> np.uint64(shift)) & mask) + 1] += 1
+    for k in range(1, offsets.shape[0]):
+        offsets[k] += offsets[k - 1]
+    cursor = offsets[:-1].copy()
+    for i in range(n):
+        k = np.int64((codes[i] >> np.uint64(shift)) & mask)
+        pos = cursor[k]
+        cursor[k] = pos + 1
+        out_codes[pos] = codes[i]
+        out_ids[pos] = i
 
 
 @njit(nogil=True, cache=True)

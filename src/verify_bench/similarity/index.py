@@ -20,6 +20,9 @@ from . import _mih
 
 #: Offsets tables are ``2**width`` entries; wider substrings would cost too much memory.
 MAX_WIDTH = 24
+#: Substrings may always be this wide, and wider only while a table has at most this many buckets per code.
+MIN_WIDTH = 16
+BUCKETS_PER_CODE = 8
 MAX_RADIUS = 20
 
 
@@ -64,13 +67,19 @@ def to_codes(values: np.ndarray | list[int]) -> np.ndarray:
 
 
 def substring_count(radius: int, n: int) -> int:
-    """The number of substrings that makes a radius-``radius`` query cheapest over ``n`` codes."""
+    """The number of substrings that makes a radius-``radius`` query cheapest over ``n`` codes.
+
+    A table's offsets take ``2**width`` entries however few codes it holds, so substrings are kept
+    narrow enough for at most :data:`BUCKETS_PER_CODE` buckets per code (above a small floor): 87,000
+    codes would otherwise get 21-bit keys and 67 MB of mostly empty offsets.
+    """
     def cost(m: int) -> float:
         width = 64 // m
         probes = sum(comb(width + 1, k) for k in range(radius // m + 1))
         return m * probes * (1 + n / 2**width)
 
-    return min((m for m in range(3, 9) if -(-64 // m) <= MAX_WIDTH), key=cost)
+    widest = min(MAX_WIDTH, max(MIN_WIDTH, (BUCKETS_PER_CODE * n).bit_length()))
+    return min((m for m in range(3, 9) if -(-64 // m) <= widest), key=cost)
 
 
 class HashIndex:
@@ -124,7 +133,9 @@ class HashIndex:
         tables = self._tables.get(m)
         stale = tables is None or tables.count < n and (fold_tail or n - tables.count > max(4096, tables.count // 8))
         if stale:
-            tables = self._tables[m] = _build(self._codes, m)
+            # Tables for another substring count that no longer cover every code are not kept.
+            self._tables = {k: v for k, v in self._tables.items() if v.count == n}
+            tables = self._tables[m] = _build(self._codes, m, self.threads)
         assert tables is not None
         return tables
 
@@ -151,7 +162,7 @@ class HashIndex:
             return Pairs(*_mih.search(qs, qids, j, t.shifts, t.widths, t.offsets, t.offset_base, t.codes, t.ids,
                                       masks, radius, sub_radius, self_join))
 
-        if self.threads == 1 or len(jobs) == m:
+        if self.threads == 1:
             return Pairs.concat([run(job) for job in jobs])
         with ThreadPoolExecutor(self.threads) as pool:
             return Pairs.concat(list(pool.map(run, jobs)))
@@ -162,24 +173,27 @@ def _check_radius(radius: int) -> None:
         raise ValueError(f"radius must be between 0 and {MAX_RADIUS}, not {radius}")
 
 
-def _build(codes: np.ndarray, m: int) -> _Tables:
+def _build(codes: np.ndarray, m: int, threads: int) -> _Tables:
     widths = np.array([64 // m + (1 if j < 64 % m else 0) for j in range(m)], dtype=np.int64)[::-1].copy()
     shifts = np.concatenate([[0], np.cumsum(widths)[:-1]]).astype(np.int64)
+    sizes = (1 << widths) + 1
+    bases = np.concatenate([[0], np.cumsum(sizes)[:-1]]).astype(np.int64)
     n = codes.shape[0]
+    offsets = np.zeros(int(sizes.sum()), dtype=np.int32 if n < 2**31 else np.int64)
     sorted_codes = np.empty((m, n), dtype=np.uint64)
     sorted_ids = np.empty((m, n), dtype=np.int64)
-    offsets, bases, base = [], [], 0
-    for j in range(m):
-        keys = ((codes >> np.uint64(shifts[j])) & np.uint64((1 << int(widths[j])) - 1)).astype(np.int64)
-        order = np.argsort(keys, kind="stable")
-        sorted_codes[j] = codes[order]
-        sorted_ids[j] = order
-        counts = np.bincount(keys, minlength=1 << int(widths[j]))
-        offsets.append(np.concatenate([[0], np.cumsum(counts)]))
-        bases.append(base)
-        base += counts.shape[0] + 1
-    return _Tables(n, shifts, widths, np.concatenate(offsets).astype(np.int64), np.array(bases, dtype=np.int64),
-                   sorted_codes, sorted_ids)
+
+    def fill(j: int) -> None:
+        _mih.fill_table(codes, int(shifts[j]), int(widths[j]), offsets[bases[j]:bases[j] + sizes[j]],
+                        sorted_codes[j], sorted_ids[j])
+
+    if threads == 1:
+        for j in range(m):
+            fill(j)
+    else:
+        with ThreadPoolExecutor(threads) as pool:
+            list(pool.map(fill, range(m)))
+    return _Tables(n, shifts, widths, offsets, bases, sorted_codes, sorted_ids)
 
 
 _MASKS: dict[tuple[int, int], np.ndarray] = {}
