@@ -97,3 +97,14 @@ def broken_init() -> None:
 def flood_raw(task: Any, channel: sandbox.Channel) -> None:
     """Bypass the worker-side cap, as a compromised worker could."""
     channel._conn.send_bytes(bytes(sandbox.MAX_MESSAGE_BYTES + 1))
+
+
+def native_threads(task: Any, channel: sandbox.Channel) -> tuple[dict[str, str | None], int | None]:
+    """The worker's thread-pool variables, and how many threads loading numpy (OpenBLAS) started (Linux)."""
+    variables = {name: os.environ.get(name) for name in sandbox.NATIVE_THREAD_VARIABLES}
+    before = len(os.listdir("/proc/self/task")) if os.path.isdir("/proc/self/task") else None
+    import numpy
+
+    numpy.ones((64, 64)) @ numpy.ones((64, 64))
+    after = len(os.listdir("/proc/self/task")) if before is not None else None
+    return variables, None if before is None else after - before

@@ -52,6 +52,17 @@ def test_ok_result() -> None:
     assert r == TaskResult(r.task_id, "ok", {"a": [1, 2]}, "")
 
 
+def test_workers_start_with_single_threaded_native_pools(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Set for the worker's whole life (spawn imports ``__main__``, which may load numpy, before any initializer)."""
+    for name in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
+        monkeypatch.delenv(name, raising=False)
+    [r] = run(t.native_threads, [None])
+    variables, started = r.value
+    assert variables == {"OMP_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1", "MKL_NUM_THREADS": "1"}
+    if started is not None:
+        assert started == 0, "loading numpy started helper threads in the worker"
+
+
 def test_exception_is_an_error_and_the_worker_is_reused() -> None:
     first, failed, last = run(t.dispatch, [("pid", None), ("fail", "bad header"), ("pid", None)])
     assert failed.outcome == "error"

@@ -21,6 +21,13 @@ the one send that is not bounded, and that worker is reading). Use a pool from o
 thread: on Linux workers die with the thread that started them (``PR_SET_PDEATHSIG``),
 so that no runaway worker outlives a crashed parent. The program's ``__main__``
 module must be safe to import (the usual ``spawn`` rule).
+
+Workers start with one thread in each native thread pool (OpenMP, OpenBLAS, MKL): parallelism is
+per process. A pool sets these variables, where unset, in the program's environment, which workers
+inherit (and which native libraries the program itself loads later read); an initializer would be
+too late, because ``spawn`` imports the ``__main__`` module first, and a program whose main module
+imports numpy has started OpenBLAS's threads by then (their busy-waiting doubled a photo's CPU time
+and took the core a second worker needed).
 """
 
 from __future__ import annotations
@@ -238,6 +245,10 @@ def _exit_text(code: int | None) -> str:
 # ---- parent side ----------------------------------------------------------------------------
 
 
+#: Environment variables that size native thread pools (see the module docstring).
+NATIVE_THREAD_VARIABLES = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS")
+
+
 @dataclass
 class _Task:
     task_id: int
@@ -278,6 +289,8 @@ class WorkerPool:
         if time_limit <= 0:
             raise ValueError("time_limit must be positive")
         pickle.dumps((func, initializer))  # fail here, not in the first spawn, for a lambda or closure
+        for name in NATIVE_THREAD_VARIABLES:  # see the module docstring
+            os.environ.setdefault(name, "1")
         self._func = func
         self._size = workers
         self._time_limit = time_limit
@@ -537,3 +550,4 @@ class WorkerPool:
         process.start()
         child_conn.close()
         self._workers.append(_Worker(process, parent_conn, time.monotonic() + STARTUP_TIMEOUT))
+

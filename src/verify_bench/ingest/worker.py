@@ -45,9 +45,7 @@ class FileChangedError(OSError):
 
 
 def worker_init() -> None:
-    """Run once per worker process: keep native libraries to one thread each (we parallelise by process)."""
-    for var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
-        os.environ.setdefault(var, "1")
+    """Run once per worker process (whose native thread pools the sandbox keeps to one thread each)."""
     from ..media import image  # noqa: F401 - import heavy modules before the first file
     from ..metadata import exif  # noqa: F401
     # media.video (PyAV, half a second) is imported by the first video: photo imports never need it.
