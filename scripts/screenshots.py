@@ -174,6 +174,7 @@ def shoot_map(window: MainWindow, ws: Workspace, out: Path) -> None:
     gps = ws.session.case.find_item(photo)
     lat, lon = gps["gps_lat"], gps["gps_lon"]
     seq = ws.session.case.conn.execute("SELECT max(seq) FROM events").fetchone()[0]
+    claims_before = len(geo.location_claims(ws.session.case, item_id=photo))  # the sample case has some
 
     def record(case: Case) -> None:
         geo.claim_location(case, photo, geo.parse_point(f"{lat + 0.0009}, {lon + 0.0006}"), precision_m=60,
@@ -191,7 +192,7 @@ def shoot_map(window: MainWindow, ws: Workspace, out: Path) -> None:
     ws.map_dock.show()  # the map reads the case only while it is shown
     wait(lambda: ws.session.case.conn.execute("SELECT max(seq) FROM events").fetchone()[0] >= seq + 3
          and ws.map.model.settled and ws.map.model.locations is not None
-         and len(ws.map.model.locations.claims) == 2)
+         and len(ws.map.model.locations.claims) == claims_before + 2)
     ws.resizeDocks([ws.map_dock], [900], Qt.Orientation.Horizontal)
     settle()
     ws.map.zoom_to_item()

@@ -86,6 +86,19 @@ def test_the_map_shows_a_pin_per_photo_with_gps_clustered_when_zoomed_out(ws, qt
     assert ws.map.attribution.text() == geo.ATTRIBUTION
 
 
+def test_the_basemap_is_built_when_the_map_is_first_shown(window, qtbot, _gps_template: Path, tmp_path: Path):
+    """Opening a case with the map dock closed spends nothing on the basemap's 11,000 points."""
+    root = tmp_path / "gps.vbcase"
+    shutil.copytree(_gps_template, root)
+    assert window.open_case(root)
+    ws = window.workspace
+    assert not ws.map_dock.isVisible() and ws.map.canvas.basemap == []  # the map dock starts closed
+    ws.map_dock.show()
+    qtbot.waitUntil(lambda: ws.map.canvas.isVisible())
+    land = [item for item in ws.map.canvas.basemap if item.toolTip() == "Ukraine"]
+    assert land and land[0].isVisible() and land[0].scene() is ws.map.canvas.scene()
+
+
 def test_incidents_appear_as_their_own_pins(ws, qtbot):
     ws.session.write(lambda case: geo.record_incident(case, "Strike at the market", lat=RAFAH[0], lon=RAFAH[1]),
                      name="Recording an incident")
