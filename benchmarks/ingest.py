@@ -26,6 +26,7 @@ from __future__ import annotations
 import argparse
 import hashlib
 import io
+import logging
 import os
 import resource
 import shutil
@@ -165,6 +166,7 @@ def main() -> None:
     print(f"started {datetime.now(timezone.utc):%Y-%m-%d %H:%M} UTC, {load()}")
     # Like the import's workers: one BLAS thread (parallelism is per process).
     os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
+    logging.getLogger("exifread").setLevel(logging.ERROR)  # the naive baseline's warnings about odd MakerNotes
     with tempfile.TemporaryDirectory(prefix="vb-bench-") as tmp:
         work = Path(tmp)
         camera = unique_copies([corpus / p for p in CAMERA], work / "camera", args.count)
