@@ -112,7 +112,6 @@ class Matcher:
         """Index the hashes of new items; return every match between them and all items indexed so far."""
         batch_start = len(self._whole_index) == 0 and len(self._parts_index) == 0
         whole, parts = self._split(rows, media)
-        w_start, p_start = len(self._whole_index), len(self._parts_index)
         self._index(whole, parts)
         r = self.radius
         all_whole, all_parts = self._whole.view(), self._parts.view()

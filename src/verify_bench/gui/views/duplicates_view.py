@@ -7,6 +7,7 @@ from PySide6.QtWidgets import QLabel, QPushButton, QTreeWidget, QTreeWidgetItem,
 
 from ... import browse
 from ..session import CaseSession
+from .visibility import RefreshWhenShown
 
 UNAVAILABLE = ("Duplicate detection is not available in this build yet.\n\n"
                "You can still compare any two items: select them in the library and press Ctrl+K.")
@@ -35,22 +36,10 @@ class DuplicatesView(QWidget):
         layout.addWidget(self.message)
         layout.addWidget(self.tree, 1)
         layout.addWidget(self.compare_button)
-        session.changed.connect(self._on_changed)
-        self._stale = True
-
-    def _on_changed(self) -> None:
-        self._stale = True
-        if self.isVisible():
-            self.reload()
-
-    def showEvent(self, event: object) -> None:
-        super().showEvent(event)  # type: ignore[arg-type]
-        if self._stale:
-            self.reload()
+        RefreshWhenShown(self, session.changed, self.reload)
 
     def reload(self) -> None:
         """Ask duplicate detection for clusters (on the writer thread: it refreshes its match cache)."""
-        self._stale = False
         self.session.write(browse.duplicate_clusters, name="Finding duplicates", on_done=self._show, appends=False)
 
     def _show(self, clusters: list[browse.Cluster] | None) -> None:

@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QSize, Qt, QTimer, Signal
-from PySide6.QtGui import QIcon, QImage, QPixmap, QShowEvent
+from PySide6.QtGui import QIcon, QImage, QPixmap
 from PySide6.QtWidgets import (
     QComboBox, QFileDialog, QHBoxLayout, QLabel, QLineEdit, QPushButton, QStackedWidget, QTreeWidget, QTreeWidgetItem,
     QVBoxLayout, QWidget,
@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
 from ...fragments import CONFIDENCES, Fragment, FragmentError, FragmentFilter, case_taxonomy, export_fragments, list_fragments
 from ...geo.incidents import list_incidents
 from ..session import CaseSession
+from .visibility import RefreshWhenShown
 
 ICON = QSize(56, 56)
 COLUMNS = ("Item", "Kind", "Designation", "Markings and codes", "Confidence")
@@ -85,7 +86,7 @@ class FragmentListPanel(QWidget):
         self._fill_vocabulary()
         for box in (self.category, self.component, self.confidence, self.incident):
             box.currentIndexChanged.connect(self.refresh)
-        session.changed.connect(self._on_changed)  # read when first shown: a hidden dock costs nothing
+        RefreshWhenShown(self, session.changed, self._reread)  # read when first shown: a hidden dock costs nothing
 
     def _fill_vocabulary(self) -> None:
         tax = case_taxonomy(self.session.case)
@@ -111,15 +112,9 @@ class FragmentListPanel(QWidget):
         self.incident.setEnabled(bool(incidents))
         self.incident.blockSignals(False)
 
-    def _on_changed(self) -> None:
-        if self.isVisible():
-            self._fill_vocabulary()
-            self.refresh()
-
-    def showEvent(self, event: QShowEvent) -> None:
+    def _reread(self) -> None:
         self._fill_vocabulary()
         self.refresh()
-        super().showEvent(event)
 
     # ---- filtering ------------------------------------------------------------------------
     def current_filter(self) -> FragmentFilter:

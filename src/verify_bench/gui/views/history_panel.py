@@ -11,7 +11,7 @@ from __future__ import annotations
 import dataclasses
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QAction, QBrush, QColor, QKeySequence, QShowEvent
+from PySide6.QtGui import QAction, QBrush, QColor, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QApplication,
@@ -44,6 +44,7 @@ from ..formatting import short_time
 from ..session import CaseSession
 from ..workers import TaskContext
 from .verify_dialog import VerifyDialog
+from .visibility import RefreshWhenShown
 
 COLUMNS = ("Time (UTC)", "Person", "Event", "Item", "What changed", "Hash", "Signature")
 ITEM_COLUMN, SUMMARY_COLUMN, HASH_COLUMN, SIGNATURE_COLUMN = 3, 4, 5, 6
@@ -166,7 +167,6 @@ class ItemHistoryPanel(QWidget):
     def __init__(self, session: CaseSession, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.session = session
-        self._stale = False
         self.item_id: str | None = None
         self.table = HistoryTable(session, item_column=False)
         self.table.setObjectName("item_history")
@@ -176,25 +176,13 @@ class ItemHistoryPanel(QWidget):
         layout.setContentsMargins(0, 4, 0, 0)
         layout.addWidget(self.summary)
         layout.addWidget(self.table, 1)
-        session.changed.connect(self._on_changed)
-
-    def _on_changed(self) -> None:
-        """The case changed: re-read now if shown, else when next shown."""
-        self._stale = True
-        if self.isVisible():
-            self.refresh()
-
-    def showEvent(self, event: QShowEvent) -> None:
-        if self._stale:
-            self.refresh()
-        super().showEvent(event)
+        RefreshWhenShown(self, session.changed, self.refresh, stale=False)  # show_item() gives the first content
 
     def show_item(self, item_id: str | None) -> None:
         self.item_id = item_id
         self.refresh()
 
     def refresh(self) -> None:
-        self._stale = False
         if self.item_id is None:
             self.table.set_entries([])
             self.summary.setText("")
@@ -261,7 +249,7 @@ class CaseHistoryView(QWidget):
         layout.addWidget(self.table, 1)
         layout.addLayout(bottom)
         self._oldest: int | None = None
-        session.changed.connect(self._on_changed)  # read when first shown: a hidden dock costs nothing
+        RefreshWhenShown(self, session.changed, self._reread)  # read when first shown: a hidden dock costs nothing
 
     def verify(self) -> VerifyDialog:
         """Run the integrity check in a window of its own (one at a time)."""
@@ -317,13 +305,7 @@ class CaseHistoryView(QWidget):
         return dict(self.session.case.conn.execute(
             f"SELECT id, display_name FROM items WHERE id IN ({', '.join('?' * len(ids))})", ids).fetchall())
 
-    def _on_changed(self) -> None:
-        if self.isVisible():
-            self._fill_choices()
-            self.reload()
-
-    def showEvent(self, event: QShowEvent) -> None:
+    def _reread(self) -> None:
         self._fill_choices()
         self.reload()
-        super().showEvent(event)
 

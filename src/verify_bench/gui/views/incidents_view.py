@@ -13,7 +13,7 @@ import html
 from pathlib import Path
 
 from PySide6.QtCore import Qt, QUrl, Signal
-from PySide6.QtGui import QShowEvent, QStandardItem, QStandardItemModel
+from PySide6.QtGui import QStandardItem, QStandardItemModel
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -49,6 +49,7 @@ from ...workflow import (
 from ...workflow.tabulation import SortKey
 from ..formatting import short_time
 from ..session import CaseSession
+from .visibility import RefreshWhenShown
 
 #: (header, core sort key or None when the core cannot sort the export by it)
 COLUMNS: tuple[tuple[str, SortKey | None], ...] = (
@@ -167,7 +168,7 @@ class IncidentsView(QWidget):
         layout.addLayout(filters)
         layout.addWidget(self.splitter, 1)
         layout.addWidget(self.status)
-        session.changed.connect(self._on_changed)  # read when first shown: a hidden dock costs nothing
+        RefreshWhenShown(self, session.changed, self.reload)  # read when first shown: a hidden dock costs nothing
 
     # ---- reading ------------------------------------------------------------------------------
     def current_filter(self) -> IncidentTableFilter:
@@ -337,11 +338,3 @@ class IncidentsView(QWidget):
         self.status.setStyleSheet(ERROR_STYLE if error else "")
         self.status.setText(text)
 
-    def _on_changed(self) -> None:
-        """The case changed: re-read now if shown (a hidden dock re-reads when shown)."""
-        if self.isVisible():
-            self.reload()
-
-    def showEvent(self, event: QShowEvent) -> None:
-        self.reload()
-        super().showEvent(event)

@@ -17,7 +17,6 @@ from PySide6.QtCore import QSortFilterProxyModel, Qt, Signal
 from PySide6.QtGui import (
     QKeySequence,
     QShortcut,
-    QShowEvent,
     QStandardItem,
     QStandardItemModel,
 )
@@ -49,6 +48,7 @@ from ...workflow import (
 )
 from ..formatting import short_time
 from ..session import CaseSession
+from .visibility import RefreshWhenShown
 
 COLUMNS = ("Item", "State", "Waiting", "Assigned to", "Submitted by", "Checks", "Comments")
 SORT_ROLE = Qt.ItemDataRole.UserRole + 1
@@ -159,7 +159,7 @@ class ReviewQueue(QWidget):
         layout.addWidget(self.empty)
         layout.addLayout(actions)
         layout.addWidget(self.status)
-        session.changed.connect(self._on_changed)  # read when first shown: a hidden dock costs nothing
+        RefreshWhenShown(self, session.changed, self._reread)  # read when first shown: a hidden dock costs nothing
 
     # ---- reading ------------------------------------------------------------------------------
     def current_filter(self) -> QueueFilter:
@@ -297,12 +297,6 @@ class ReviewQueue(QWidget):
         self.status.setStyleSheet(ERROR_STYLE if error else "")
         self.status.setText(text)
 
-    def _on_changed(self) -> None:
-        """The case changed: re-read now if shown (a hidden queue re-reads when shown)."""
-        if self.isVisible():
-            self.reload()
-
-    def showEvent(self, event: QShowEvent) -> None:
+    def _reread(self) -> None:
         self._fill_choices()
         self.reload()
-        super().showEvent(event)

@@ -12,7 +12,7 @@ from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QKeySequence, QShortcut, QShowEvent
+from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QComboBox,
     QGridLayout,
@@ -48,6 +48,7 @@ from ...workflow.status import ItemStatus
 from ...workflow.vocabulary import TRANSITIONS
 from ..formatting import short_time
 from ..session import CaseSession
+from .visibility import RefreshWhenShown
 
 ERROR_STYLE = "color:#d0312d"
 RESULT_MARKS = {"pass": "✓ pass", "fail": "✗ fail", "unknown": "? unknown"}
@@ -77,7 +78,6 @@ class WorkflowPanel(QWidget):
     def __init__(self, session: CaseSession, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.session = session
-        self._stale = False
         self.item_id: str | None = None
         self.status: ItemStatus | None = None
         self.role = "investigator"
@@ -180,22 +180,11 @@ class WorkflowPanel(QWidget):
         outer = QVBoxLayout(self)
         outer.setContentsMargins(0, 0, 0, 0)
         outer.addWidget(scroll)
-        session.changed.connect(self._on_changed)
+        RefreshWhenShown(self, session.changed, self.refresh, stale=False)  # show_item() gives the first content
         self._say("")
         self.show_item(None)
 
     # ---- showing ------------------------------------------------------------------------------
-    def _on_changed(self) -> None:
-        """The case changed: re-read now if shown, else when next shown."""
-        self._stale = True
-        if self.isVisible():
-            self.refresh()
-
-    def showEvent(self, event: QShowEvent) -> None:
-        if self._stale:
-            self.refresh()
-        super().showEvent(event)
-
     def show_item(self, item_id: str | None) -> None:
         if item_id != self.item_id:
             self.comment.clear()
@@ -205,7 +194,6 @@ class WorkflowPanel(QWidget):
         self.refresh()
 
     def refresh(self) -> None:
-        self._stale = False
         case = self.session.case
         self.setEnabled(self.item_id is not None)
         if self.item_id is None:
