@@ -64,6 +64,18 @@ def test_kill_at_each_named_point_then_resume(tmp_path: Path, point: str, record
     record_figure("crash_safety", f"kill at {point}: case sound after kill, resumed without duplicates", "pass")
 
 
+def _duration(args: list[str]) -> float:
+    """Wall time of ``args`` run to the end: kills are then timed to land while such a run is under way."""
+    start = time.monotonic()
+    subprocess.run(args, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=True, timeout=300)
+    return time.monotonic() - start
+
+
+def _while_working(rng: random.Random, started: float, took: float) -> float:
+    """A moment after the program has started (its imports) and before a whole run would have ended."""
+    return started + rng.uniform(0.05, 0.95) * max(0.0, took - started)
+
+
 def _kill_at_random(args: list[str], delay: float) -> bool:
     """Start ``args``, kill -9 it after ``delay`` seconds; True if it was still running then."""
     proc = subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
@@ -81,12 +93,16 @@ def test_random_kills_during_import(tmp_path: Path, record_figure):
     runs = full_or(3, 40)
     rng = random.Random(SEED)
     src = _folder(tmp_path, n, (480, 360))
-    root = new_case(tmp_path / "c.vbcase")
+    timing = new_case(tmp_path / "timing.vbcase")
+    started = _duration([*CLI, "items", str(timing)])  # the command line's start-up alone
+    took = _duration([*CLI, "import", str(timing), str(src), "--workers", "2"])
     landed = 0
-    for _ in range(runs):
-        landed += _kill_at_random([*CLI, "import", str(root), str(src), "--workers", "2"], rng.uniform(0.6, 4.0))
+    for run in range(runs):  # each run a fresh case, killed part of the way through a whole import
+        root = new_case(tmp_path / f"c{run}.vbcase")
+        landed += _kill_at_random([*CLI, "import", str(root), str(src), "--workers", "2"],
+                                  _while_working(rng, started, took))
         assert_sound(root, allow_pending=True)
-    _resume(root, src, n)
+        _resume(root, src, n)
     record_figure("crash_safety", f"random kill -9 during import ({n} files): runs", runs)
     record_figure("crash_safety", "random kill -9 during import: kills that landed while it ran", landed)
     record_figure("crash_safety", "random kill -9 during import: inconsistent cases, duplicates, orphan temp files", 0)
@@ -133,9 +149,11 @@ def test_random_kills_during_report_export(tmp_path: Path, record_figure):
     root = new_case(tmp_path / "c.vbcase")
     with Case.open(root) as case:
         run_import(case, [src], options=ImportOptions(workers=1))
+    started = _duration([*CLI, "items", str(root)])  # the command line's start-up alone
+    took = _duration([*CLI, "report", str(root)])
     landed = 0
     for _ in range(runs):  # exports go to the case's own exports/ folder, as by default
-        landed += _kill_at_random([*CLI, "report", str(root)], rng.uniform(0.5, 4.0))
+        landed += _kill_at_random([*CLI, "report", str(root)], _while_working(rng, started, took))
         assert_sound(root)
     done = cli("report", root, "--format", "json", "--json")  # and afterwards an export still works
     assert done.returncode == 0, done.stderr
