@@ -213,3 +213,23 @@ def test_an_import_that_cannot_fit_is_refused_before_anything_is_written(case: C
     with pytest.raises(IngestError, match="not enough free space"):
         run_import(case, [tmp_path / "a.jpg"], options=FAST)
     assert case.head() == head
+
+
+def test_resuming_after_a_full_disk_needs_room_only_for_what_is_not_in_the_case_yet(
+        case: Case, tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    """The user is told to free space and run the same import again: files already in count for nothing."""
+    import shutil as real_shutil
+
+    from verify_bench.ingest import pipeline
+
+    src = tmp_path / "in"
+    src.mkdir()
+    for i in range(3):
+        (src / f"{i}.jpg").write_bytes(make_jpeg(seed=40 + i) + b"x" * 2**20)  # 1 MB each
+    run_import(case, [src], options=FAST)
+    (src / "new.jpg").write_bytes(make_jpeg(seed=50))
+    usage = real_shutil.disk_usage(tmp_path)  # room for the new file and the margin, not for all four
+    monkeypatch.setattr(pipeline.shutil, "disk_usage",
+                        lambda p: usage._replace(free=pipeline.SPACE_MARGIN_BYTES + 2**20))
+    summary = run_import(case, [src], options=FAST)
+    assert summary.imported == 1 and summary.state == "completed"

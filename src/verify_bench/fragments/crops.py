@@ -25,6 +25,7 @@ from PIL.PngImagePlugin import PngInfo
 from ..case import Case
 from .errors import FragmentError
 from ..media.image import TRANSPOSE
+from ..originals import TEMP, importing
 from .geometry import ORIENTATION_OF_ROTATION
 from .picture import exif_orientation, open_image, stored_pixels
 from .regions import Region, from_json
@@ -68,7 +69,8 @@ def write_crop(case: Case, fragment_id: str) -> Path:
                        ("region", item["region"]), ("box", json.dumps(box)), ("orientation", str(orientation))):
         info.add_text(f"verify-bench:{key}", value)
     path = crop_path(case.root, fragment_id)
-    _save_atomic(crop, path, info)
+    with importing(case.root):  # no other process's clean-up takes the temp file meanwhile
+        _save_atomic(crop, path, info, case.root / TEMP)
     return path
 
 
@@ -122,9 +124,11 @@ def rebuild_crops(
     return report
 
 
-def _save_atomic(img: Image.Image, path: Path, info: PngInfo) -> None:
+def _save_atomic(img: Image.Image, path: Path, info: PngInfo, tmp_dir: Path) -> None:
+    """Write via the case's temp area (same disk), which opening the case clears after a kill."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{uuid.uuid4().hex}.tmp")
+    tmp_dir.mkdir(parents=True, exist_ok=True)
+    tmp = tmp_dir / f"{uuid.uuid4().hex}.crop.tmp"
     try:
         img.save(tmp, "PNG", pnginfo=info)
         os.replace(tmp, path)

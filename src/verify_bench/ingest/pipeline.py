@@ -81,7 +81,7 @@ def run_import(
             found = scan(inputs, extract_to=extract_dir, limits=options.archive_limits, cancel=cancel, exclude=case.root)
             state.files_total = len(found.candidates) + len(found.skipped)
             state.bytes_total = found.total_bytes
-            _check_space(case.root, found.total_bytes)
+            _check_space(case.root, sum(c.size for c in found.candidates if run.known(c) is None))
             state.phase = "importing"
             with case.write():
                 case.append(ev.IMPORT_STARTED, {
@@ -113,7 +113,7 @@ SPACE_MARGIN_RATIO = 0.05
 
 
 def _check_space(root: Path, needed: int) -> None:
-    """Refuse an import that clearly cannot fit (files already in the case count as new here)."""
+    """Refuse an import that clearly cannot fit (``needed``: bytes of the files not yet in the case)."""
     free = shutil.disk_usage(root).free
     want = int(needed * (1 + SPACE_MARGIN_RATIO)) + SPACE_MARGIN_BYTES
     if free < want:
@@ -221,14 +221,18 @@ class _ImportRun:
                 self._commit_if_due()
                 self.progress(self.state)
 
-    def _already_done(self, c: Candidate) -> bool:
-        """True when this very file (path, member, size, mtime) was imported and analysed before."""
-        row = self.case.conn.execute(
+    def known(self, c: Candidate) -> tuple[str, str] | None:
+        """``(item id, sha256)`` when this very file (path, member, size, mtime) was imported and analysed before."""
+        return self.case.conn.execute(
             "SELECT s.item_id, i.sha256 FROM sightings s JOIN items i ON i.id = s.item_id"
             " WHERE s.original_path_b64 = ? AND s.archive_member IS ? AND s.size = ? AND s.mtime_ns = ?"
             " AND i.analysis != 'pending' LIMIT 1",
             (paths.b64(c.origin), c.member, c.size, c.mtime_ns),
         ).fetchone()
+
+    def _already_done(self, c: Candidate) -> bool:
+        """True (and counted as known) when this very file was imported and analysed before."""
+        row = self.known(c)
         if row is None:
             return False
         self._done(c, FileOutcome(c.display, "known", row[0], row[1]))
