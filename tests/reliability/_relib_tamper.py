@@ -293,23 +293,22 @@ def _signature_stripped(b: Built) -> list[str]:
     return []
 
 
-def _signed_in_anothers_name(b: Built) -> list[str]:
-    """The investigator appends, with their own key, a lead's comment."""
-    event = _next_event(b, "comment.added", {"text": "approved by phone"}, actor=LEAD, item=b.items[1],
-                        signer=profiles.unlock(INVESTIGATOR))
+def _lead_comment_signed_by(b: Built, signer: profiles.Signer) -> list[str]:
+    """A comment in the lead's name, chained and projected properly, but signed by ``signer``."""
+    event = _next_event(b, "comment.added", {"text": "approved by phone"}, actor=LEAD, item=b.items[1], signer=signer)
     _insert(b, event)
     _run(b, "INSERT INTO comments (event_seq, item_id, actor, at, text, context) VALUES (?, ?, ?, ?, ?, 'comment')",
          params=(event.seq, event.item_id, event.actor, event.at, "approved by phone"))
     return []
+
+
+def _signed_in_anothers_name(b: Built) -> list[str]:
+    """The investigator appends, with their own key, a lead's comment."""
+    return _lead_comment_signed_by(b, profiles.unlock(INVESTIGATOR))
 
 
 def _signed_by_unknown_key(b: Built) -> list[str]:
-    event = _next_event(b, "comment.added", {"text": "approved by phone"}, actor=LEAD, item=b.items[1],
-                        signer=profiles.signer_for("rl-mallory"))
-    _insert(b, event)
-    _run(b, "INSERT INTO comments (event_seq, item_id, actor, at, text, context) VALUES (?, ?, ?, ?, ?, 'comment')",
-         params=(event.seq, event.item_id, event.actor, event.at, "approved by phone"))
-    return []
+    return _lead_comment_signed_by(b, profiles.signer_for("rl-mallory"))
 
 
 def _event_unreplayable(b: Built) -> list[str]:
