@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import dataclasses
-import hashlib
 import sqlite3
-import uuid
 from pathlib import Path
 
 import pytest
 
+from tests.workflow_support import add_items, use_profiles
 from verify_bench import events as ev, profiles, projections
 from verify_bench.case import Case
 from verify_bench.verify import VerifyCancelled, verify_case
@@ -19,27 +18,7 @@ from verify_bench.workflow.signatures import check_signatures
 
 @pytest.fixture(autouse=True)
 def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv(profiles.CONFIG_DIR_ENV, str(tmp_path / "config"))
-    profiles.create_profile("lena", role="lead")
-    profiles.create_profile("ivan")
-
-
-def add_items(case: Case, n: int) -> list[str]:
-    """Items with real stored bytes (so that verify's re-hashing finds them)."""
-    ids = []
-    with case.write():
-        for i in range(n):
-            data = f"picture {i} {uuid.uuid4()}".encode()
-            sha = hashlib.sha256(data).hexdigest()
-            stored = f"originals/{sha[:2]}/{sha[2:4]}/{sha}.jpg"
-            (case.root / stored).parent.mkdir(parents=True, exist_ok=True)
-            (case.root / stored).write_bytes(data)
-            item_id = str(uuid.uuid4())
-            case.append(ev.ITEM_IMPORTED, {"sha256": sha, "md5": hashlib.md5(data).hexdigest(), "size": len(data),
-                                           "stored_path": stored, "display_name": f"p{i}.jpg", "media_type": "image"},
-                        item_id=item_id)
-            ids.append(item_id)
-    return ids
+    use_profiles(tmp_path, monkeypatch)
 
 
 @pytest.fixture

@@ -3,16 +3,14 @@
 from __future__ import annotations
 
 import csv
-import hashlib
 import io
-import uuid
 from collections.abc import Iterator
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
 
-from verify_bench import events as ev, profiles
+from tests.workflow_support import add_items, use_profiles
 from verify_bench.case import Case
 from verify_bench.geo import link_items
 from verify_bench.workflow import (
@@ -42,25 +40,13 @@ from verify_bench.workflow import (
 
 @pytest.fixture(autouse=True)
 def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv(profiles.CONFIG_DIR_ENV, str(tmp_path / "config"))
-    profiles.create_profile("lena", role="lead")
+    use_profiles(tmp_path, monkeypatch, investigators=())
 
 
 @pytest.fixture
 def case(tmp_path: Path) -> Iterator[Case]:
     with Case.create(tmp_path / "q.vbcase", actor="lena") as c:
         yield c
-
-
-def add_items(case: Case, n: int) -> list[str]:
-    ids = []
-    with case.write():
-        for i in range(n):
-            sha = hashlib.sha256(f"{i} {uuid.uuid4()}".encode()).hexdigest()
-            ids.append(case.append(ev.ITEM_IMPORTED, {
-                "sha256": sha, "md5": sha[:32], "size": 1, "stored_path": f"originals/{sha}",
-                "display_name": f"{i}.jpg", "media_type": "image"}, item_id=str(uuid.uuid4())).item_id)
-    return ids  # type: ignore[return-value]
 
 
 def test_the_queue_lists_items_ready_for_review_oldest_first_with_their_checks(case: Case):

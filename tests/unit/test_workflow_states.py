@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import hashlib
-import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from verify_bench import events as ev, profiles
+from tests.workflow_support import add_items, use_profiles
+from verify_bench import profiles
 from verify_bench.case import Case
 from verify_bench.geo import claim_location, parse_point
 from verify_bench.workflow import (
@@ -37,20 +36,7 @@ from verify_bench.workflow import (
 
 @pytest.fixture(autouse=True)
 def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv(profiles.CONFIG_DIR_ENV, str(tmp_path / "config"))
-    profiles.create_profile("lena", role="lead")
-    profiles.create_profile("ivan")
-
-
-def add_items(case: Case, n: int) -> list[str]:
-    ids = []
-    with case.write():
-        for i in range(n):
-            sha = hashlib.sha256(f"{i} {uuid.uuid4()}".encode()).hexdigest()
-            ids.append(case.append(ev.ITEM_IMPORTED, {
-                "sha256": sha, "md5": sha[:32], "size": 1, "stored_path": f"originals/{sha}",
-                "display_name": f"{i}.jpg", "media_type": "image"}, item_id=str(uuid.uuid4())).item_id)
-    return ids  # type: ignore[return-value]
+    use_profiles(tmp_path, monkeypatch)
 
 
 @pytest.fixture
