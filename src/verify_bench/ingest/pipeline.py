@@ -81,7 +81,8 @@ def run_import(
             found = scan(inputs, extract_to=extract_dir, limits=options.archive_limits, cancel=cancel, exclude=case.root)
             state.files_total = len(found.candidates) + len(found.skipped)
             state.bytes_total = found.total_bytes
-            _check_space(case.root, sum(c.size for c in found.candidates if run.known(c) is None))
+            todo, known = run.sort_out(found.candidates)
+            _check_space(case.root, sum(c.size for c in todo))
             state.phase = "importing"
             with case.write():
                 case.append(ev.IMPORT_STARTED, {
@@ -95,8 +96,10 @@ def run_import(
             started = True
             for skipped in found.skipped:
                 run.reject(skipped.path, skipped.reason, skipped.message)
+            for c, (item_id, sha256) in known:
+                run.mark_known(c, item_id, sha256)
             try:
-                run.process(found.candidates, cancel)
+                run.process(todo, cancel)
             except (sqlite3.Error, EventLogError) as exc:
                 raise _write_failed(case, exc) from exc
             summary.state = "cancelled" if cancel() else "completed"
@@ -197,8 +200,7 @@ class _ImportRun:
         return self._live
 
     # ---- the work -------------------------------------------------------------------------
-    def process(self, candidates: list[Candidate], cancel: Callable[[], bool]) -> None:
-        todo = [c for c in candidates if not self._already_done(c)]
+    def process(self, todo: list[Candidate], cancel: Callable[[], bool]) -> None:
         if not todo:
             return
         root = str(self.case.root)
@@ -221,22 +223,25 @@ class _ImportRun:
                 self._commit_if_due()
                 self.progress(self.state)
 
-    def known(self, c: Candidate) -> tuple[str, str] | None:
-        """``(item id, sha256)`` when this very file (path, member, size, mtime) was imported and analysed before."""
-        return self.case.conn.execute(
-            "SELECT s.item_id, i.sha256 FROM sightings s JOIN items i ON i.id = s.item_id"
-            " WHERE s.original_path_b64 = ? AND s.archive_member IS ? AND s.size = ? AND s.mtime_ns = ?"
-            " AND i.analysis != 'pending' LIMIT 1",
-            (paths.b64(c.origin), c.member, c.size, c.mtime_ns),
-        ).fetchone()
+    def sort_out(self, candidates: list[Candidate]) -> tuple[list[Candidate], list[tuple[Candidate, tuple[str, str]]]]:
+        """The files still to import, and those (with item id and SHA-256) that this very file (path, member,
+        size, mtime) brought in and had analysed before."""
+        todo, known = [], []
+        for c in candidates:
+            row = self.case.conn.execute(
+                "SELECT s.item_id, i.sha256 FROM sightings s JOIN items i ON i.id = s.item_id"
+                " WHERE s.original_path_b64 = ? AND s.archive_member IS ? AND s.size = ? AND s.mtime_ns = ?"
+                " AND i.analysis != 'pending' LIMIT 1",
+                (paths.b64(c.origin), c.member, c.size, c.mtime_ns),
+            ).fetchone()
+            if row is None:
+                todo.append(c)
+            else:
+                known.append((c, (row[0], row[1])))
+        return todo, known
 
-    def _already_done(self, c: Candidate) -> bool:
-        """True (and counted as known) when this very file was imported and analysed before."""
-        row = self.known(c)
-        if row is None:
-            return False
-        self._done(c, FileOutcome(c.display, "known", row[0], row[1]))
-        return True
+    def mark_known(self, c: Candidate, item_id: str, sha256: str) -> None:
+        self._done(c, FileOutcome(c.display, "known", item_id, sha256))
 
     def _on_preserved(self, task_id: int, p: dict[str, Any], reply: Callable[[int, str], None]) -> None:
         """Tell the worker whether to parse, then record the preserved bytes and this sighting.
