@@ -10,22 +10,21 @@ to the original and the region both ways and can always be rebuilt from the case
 
 from __future__ import annotations
 
+import io
 import json
 import math
-import os
-import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from PIL import Image
 from PIL.PngImagePlugin import PngInfo
 
 from ..case import Case
 from .errors import FragmentError
 from ..media.image import TRANSPOSE
-from ..originals import TEMP, importing
+from ..ingest.derived import write_atomic
+from ..originals import importing
 from .geometry import ORIENTATION_OF_ROTATION
 from .picture import exif_orientation, open_image, stored_pixels
 from .regions import Region, from_json
@@ -69,8 +68,10 @@ def write_crop(case: Case, fragment_id: str) -> Path:
                        ("region", item["region"]), ("box", json.dumps(box)), ("orientation", str(orientation))):
         info.add_text(f"verify-bench:{key}", value)
     path = crop_path(case.root, fragment_id)
+    png = io.BytesIO()
+    crop.save(png, "PNG", pnginfo=info)
     with importing(case.root):  # no other process's clean-up takes the temp file meanwhile
-        _save_atomic(crop, path, info, case.root / TEMP)
+        write_atomic(case.root, path, png.getvalue())
     return path
 
 
@@ -122,15 +123,3 @@ def rebuild_crops(
             png.unlink()
             report.removed += 1
     return report
-
-
-def _save_atomic(img: Image.Image, path: Path, info: PngInfo, tmp_dir: Path) -> None:
-    """Write via the case's temp area (same disk), which opening the case clears after a kill."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp_dir.mkdir(parents=True, exist_ok=True)
-    tmp = tmp_dir / f"{uuid.uuid4().hex}.crop.tmp"
-    try:
-        img.save(tmp, "PNG", pnginfo=info)
-        os.replace(tmp, path)
-    finally:
-        tmp.unlink(missing_ok=True)

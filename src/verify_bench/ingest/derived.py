@@ -24,15 +24,16 @@ def strip_path(root: Path, sha256: str) -> Path:
 
 def write_derived(root: Path, sha256: str, analysis: Analysis) -> None:
     if analysis.thumbnail_jpeg:
-        _write_atomic(thumb_path(root, sha256), analysis.thumbnail_jpeg, root / TEMP)
+        write_atomic(root, thumb_path(root, sha256), analysis.thumbnail_jpeg)
     if analysis.strip_jpeg:
-        _write_atomic(strip_path(root, sha256), analysis.strip_jpeg, root / TEMP)
+        write_atomic(root, strip_path(root, sha256), analysis.strip_jpeg)
 
 
-def _write_atomic(path: Path, data: bytes, tmp_dir: Path) -> None:
-    """Write via the case's temp area (same disk), which opening the case clears after a kill."""
+def write_atomic(root: Path, path: Path, data: bytes) -> None:
+    """Write a derived file of the case at ``root`` via its temp area (same disk), which opening the case
+    clears after a kill. Outside an import, hold :func:`~verify_bench.originals.importing` around it."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = tmp_dir / f"{uuid.uuid4().hex}.derived.tmp"
+    tmp = root / TEMP / f"{uuid.uuid4().hex}.derived.tmp"
     try:
         tmp.write_bytes(data)
         testhooks.crash_point("thumbnail_write")

@@ -550,4 +550,3 @@ class WorkerPool:
         process.start()
         child_conn.close()
         self._workers.append(_Worker(process, parent_conn, time.monotonic() + STARTUP_TIMEOUT))
-
