@@ -74,3 +74,32 @@ def test_every_worker_fault_is_classified_and_the_import_goes_on(tmp_path: Path,
     record_figure("worker_faults", "faults classified correctly, item kept with the fault", classified)
     record_figure("worker_faults", "good files imported around the faults", len(good))
     record_figure("worker_faults", "import wall time (s) with 2 workers, 3 s limit", round(summary["wall_seconds"], 1))
+
+
+def test_a_fault_while_parsing_bytes_analysed_before_leaves_their_analysis_alone(tmp_path: Path):
+    """Workers parse before they hear whether the bytes are new; a copy's discarded parse cannot undo the first."""
+    first, copies = tmp_path / "first", tmp_path / "copies"
+    first.mkdir()
+    copies.mkdir()
+    picture = make_jpeg((96, 64), seed=410)
+    (first / "original.jpg").write_bytes(picture)
+    root = new_case(tmp_path / "c.vbcase")
+    assert import_json(root, first, workers=1)["imported"] == 1
+    for fault in ("segfault", "loop"):
+        (copies / f"copy-fault-{fault}.jpg").write_bytes(picture)
+    (copies / "after.jpg").write_bytes(make_jpeg((96, 64), seed=411))
+    switch = "segfault:fault-segfault.,loop:fault-loop."
+
+    summary = import_json(root, copies, workers=1, time_limit=2, env={"VB_TEST_WORKER_FAULT": switch})
+
+    assert summary["state"] == "completed" and summary["exit_status"] == 0
+    found = census(root, summary["batch_id"])
+    assert (summary["imported"], summary["sighted"]) == (1, 2)
+    assert sorted(found.classes().elements()) == ["imported:ok"] * 3, found.outcomes  # no fault recorded
+    conn = sqlite3.connect(root / "case.sqlite")
+    [(analyses, state)] = conn.execute(
+        "SELECT count(e.seq), i.analysis FROM items i JOIN events e ON e.item_id = i.id AND e.kind = 'item.analysed'"
+        " WHERE i.display_name = 'original.jpg'").fetchall()
+    conn.close()
+    assert (analyses, state) == (1, "ok")
+    assert_sound(root)

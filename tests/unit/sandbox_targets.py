@@ -108,3 +108,10 @@ def native_threads(task: Any, channel: sandbox.Channel) -> tuple[dict[str, str |
     numpy.ones((64, 64)) @ numpy.ones((64, 64))
     after = len(os.listdir("/proc/self/task")) if before is not None else None
     return variables, None if before is None else after - before
+
+
+def pose_then_work(task: float, channel: sandbox.Channel) -> tuple[Any, int]:
+    """Pose a question, work ``task`` seconds without waiting for its answer, then read the answer."""
+    channel.pose("go on?")
+    time.sleep(task)
+    return channel.answer(), os.getpid()

@@ -121,6 +121,43 @@ def test_send_and_ask_round_trip() -> None:
     ]
 
 
+def test_a_posed_question_is_answered_while_the_worker_goes_on() -> None:
+    with WorkerPool(t.pose_then_work, workers=1) as pool:
+        task_id = pool.submit(0.2)
+        events = collect(pool, answer=lambda question: "yes")
+    assert events[0] == Question(task_id, "go on?")
+    assert events[1].task_id == task_id and events[1].value[0] == "yes"
+
+
+def test_prefetched_tasks_wait_in_the_pipe_and_survive_answers() -> None:
+    """With prefetch the next task is handed over while the worker waits for its answer: both arrive."""
+    with WorkerPool(t.pose_then_work, workers=1, prefetch=True) as pool:
+        ids = [pool.submit(0.05) for _ in range(6)]
+        got = results(collect(pool, answer=lambda question: "yes"))
+    assert [got[i].value[0] for i in ids] == ["yes"] * 6
+    assert len({got[i].value[1] for i in ids}) == 1  # one worker ran them all
+
+
+def test_a_prefetched_task_goes_back_to_the_queue_when_its_worker_dies() -> None:
+    with WorkerPool(t.dispatch, workers=1, prefetch=True) as pool:
+        tasks = [("echo", 1), ("segfault", None), ("echo", 2), ("abort", None), ("echo", 3)]
+        ids = [pool.submit(task) for task in tasks]
+        got = results(collect(pool))
+    assert [got[i].outcome for i in ids] == ["ok", "crashed", "ok", "crashed", "ok"]
+    assert [got[i].value for i in ids[::2]] == [1, 2, 3]
+
+
+def test_cancel_pending_keeps_the_task_already_handed_over() -> None:
+    with WorkerPool(t.started_then_sleep, workers=1, prefetch=True) as pool:
+        running = pool.submit(0.3)
+        while not any(isinstance(e, Message) for e in pool.poll(timeout=5.0)):
+            pass
+        queued = [pool.submit(0.0) for _ in range(5)]
+        assert pool.cancel_pending() == queued[1:]
+        got = results(collect(pool))
+    assert list(got) == [running, queued[0]]
+
+
 def test_many_tasks_complete_exactly_once() -> None:
     with WorkerPool(t.square, workers=2) as pool:
         ids = {pool.submit(n): n for n in range(200)}

@@ -135,6 +135,7 @@ class _Recorded:
     sha256: str
     media_type: str
     changed_during_copy: bool
+    skip: bool  # told not to parse: these bytes were analysed before
 
 
 class _ImportRun:
@@ -205,7 +206,7 @@ class _ImportRun:
             return
         root = str(self.case.root)
         with WorkerPool(preserve_and_analyse, workers=self.options.workers, time_limit=self.options.time_limit,
-                        memory_limit=self.options.memory_limit, initializer=worker_init) as pool:
+                        memory_limit=self.options.memory_limit, initializer=worker_init, prefetch=True) as pool:
             for c in todo:
                 self.tasks[pool.submit({"path": c.path, "name": c.name, "case_root": root})] = c
             cancelled = False
@@ -244,17 +245,19 @@ class _ImportRun:
         self._done(c, FileOutcome(c.display, "known", item_id, sha256))
 
     def _on_preserved(self, task_id: int, p: dict[str, Any], reply: Callable[[int, str], None]) -> None:
-        """Tell the worker whether to parse, then record the preserved bytes and this sighting.
+        """Tell the worker whether its parse counts, then record the preserved bytes and this sighting.
 
-        The answer goes out first so that the worker parses while the events are written. That keeps
-        the rule "recorded before parsed": this one thread appends the events before it reads anything
-        more from the workers, so a parser crash is only seen once the original is recorded (and a
-        failed append stops the import, as it always did).
+        The worker sent this before any parser ran and is parsing meanwhile; it reads the answer only
+        afterwards (a skip discards the parse). The pool hands over everything a worker sent before it
+        reports how the worker ended, and this one thread appends the events before it handles that
+        end, so a parser crash is only seen once the original is recorded (and a failed append stops
+        the import, as it always did).
         """
         c = self.tasks[task_id]
         self.state.current = c.display
         row = self.case.conn.execute("SELECT id, analysis FROM items WHERE sha256 = ?", (p["sha256"],)).fetchone()
-        reply(task_id, ANALYSE if row is None or row[1] == "pending" else SKIP)
+        skip = row is not None and row[1] != "pending"
+        reply(task_id, SKIP if skip else ANALYSE)
         with self.case.write():  # a savepoint: the pair commits together or not at all
             if row is None:
                 item_id, status = str(uuid.uuid4()), "imported"
@@ -269,7 +272,8 @@ class _ImportRun:
                 self._append(ev.ITEM_SIGHTED, self._sighting(c, p), item_id)
             elif status == "sighted":
                 status = "analysed_again"
-        self.recorded[task_id] = _Recorded(item_id, status, p["sha256"], p["media_type"], p["changed_during_copy"])
+        self.recorded[task_id] = _Recorded(item_id, status, p["sha256"], p["media_type"], p["changed_during_copy"],
+                                           skip)
         self.unsynced[task_id] = (self.case.root / p["stored_path"]).parent
 
     def _has_sighting(self, item_id: str, c: Candidate) -> bool:
@@ -317,7 +321,9 @@ class _ImportRun:
         if recorded.changed_during_copy:
             problems.append(("changed_during_copy", "the file changed while it was being copied: the case holds "
                              "the bytes that were read, which may differ from the file now on disk"))
-        if result.outcome == "ok" and "analysis" in result.value:
+        if recorded.skip:  # a parse of bytes analysed before (the worker parses before it reads the answer)
+            pass
+        elif result.outcome == "ok" and "analysis" in result.value:
             analysis = result.value["analysis"]
             problems += [(x["kind"], x["message"]) for x in analysis["problems"]]
             self._append(ev.ITEM_ANALYSED, {"outcome": "ok", "analysis": analysis}, item_id)

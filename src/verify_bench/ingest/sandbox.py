@@ -4,13 +4,17 @@ Parsers of hostile files can crash natively, loop forever or allocate without bo
 none of which ``try/except`` can catch. A :class:`WorkerPool` runs a module-level
 function in long-lived ``spawn`` worker processes, one task at a time per worker, and
 classifies how every task ended (:data:`Outcome`). A worker that times out, crashes or
-runs out of memory is killed and replaced; queued tasks are never lost.
+runs out of memory is killed and replaced; queued tasks are never lost. With ``prefetch``
+a busy worker is also handed its next task, which waits in its pipe: the worker starts it
+the moment it sends a result instead of after a round trip to the parent. A handed-over
+task that has not started when its worker dies goes back to the queue.
 
 Limits:
 
-* Time: wall-clock, from the moment the task is handed to a ready worker (worker
-  start-up and the initializer do not count). Time spent waiting in
-  :meth:`Channel.ask` for the parent's reply *does* count, so answer promptly.
+* Time: wall-clock, from the moment the task is handed to a ready worker, or for a
+  prefetched task from the previous task's result (worker start-up and the initializer do
+  not count). Time spent waiting in :meth:`Channel.ask` for the parent's reply *does*
+  count, so answer promptly.
 * Memory: ``RLIMIT_AS`` (address space) on Linux. Where that is not available but
   ``getrusage`` is (macOS, BSD), a watchdog thread in the worker exits when the peak
   resident size passes the limit; it needs the GIL, so native code that holds the GIL
@@ -42,7 +46,7 @@ import time
 from collections import deque
 from collections.abc import Callable
 from contextlib import suppress
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from multiprocessing.connection import Connection, wait
 from typing import Any, Literal
 
@@ -98,6 +102,7 @@ class Channel:
 
     def __init__(self, conn: Connection) -> None:
         self._conn = conn
+        self._handed_over: deque[Any] = deque()  # requests that arrived while waiting for a reply
 
     def send(self, msg: Any) -> None:
         """Pass ``msg`` (picklable, under :data:`MAX_MESSAGE_BYTES`) to the parent."""
@@ -105,8 +110,26 @@ class Channel:
 
     def ask(self, msg: Any) -> Any:
         """Send ``msg`` and wait for the parent's answer (the time limit keeps running)."""
+        self.pose(msg)
+        return self.answer()
+
+    def pose(self, msg: Any) -> None:
+        """Send the question ``msg`` without waiting; :meth:`answer` reads the reply later."""
         self._conn.send_bytes(_dumps(("question", msg)))
-        return pickle.loads(self._conn.recv_bytes())[1]
+
+    def answer(self) -> Any:
+        """Wait for the reply to the question posed last (tasks handed over meanwhile are kept)."""
+        while True:
+            message = pickle.loads(self._conn.recv_bytes())
+            if message[0] == "reply":
+                return message[1]
+            self._handed_over.append(message)
+
+    def next_request(self) -> Any:
+        """The parent's next request to this worker: a task, or ``("stop",)``."""
+        if self._handed_over:
+            return self._handed_over.popleft()
+        return pickle.loads(self._conn.recv_bytes())
 
 
 # ---- worker process ---------------------------------------------------------------------
@@ -134,7 +157,7 @@ def _worker_main(
         channel = Channel(conn)
         while True:
             try:
-                request = pickle.loads(conn.recv_bytes())
+                request = channel.next_request()
             except EOFError:
                 return
             if request[0] == "stop":
@@ -261,8 +284,13 @@ class _Worker:
     conn: Connection
     deadline: float  # for start-up or for the running task; inf when idle
     ready: bool = False
-    task: _Task | None = None
+    tasks: deque[_Task] = field(default_factory=deque)  # handed over, in order; the first is running
     asking: bool = False
+
+    @property
+    def task(self) -> _Task | None:
+        """The running task."""
+        return self.tasks[0] if self.tasks else None
 
 
 class WorkerPool:
@@ -283,6 +311,7 @@ class WorkerPool:
         time_limit: float = 60.0,
         memory_limit: int | None = 3 * 2**30,
         initializer: Callable[[], None] | None = None,
+        prefetch: bool = False,
     ) -> None:
         if workers < 1:
             raise ValueError("workers must be at least 1")
@@ -296,6 +325,7 @@ class WorkerPool:
         self._time_limit = time_limit
         self._memory_limit = memory_limit
         self._initializer = initializer
+        self._prefetch = prefetch
         self._ctx = multiprocessing.get_context("spawn")
         self._queue: deque[_Task] = deque()
         self._workers: list[_Worker] = []
@@ -355,7 +385,7 @@ class WorkerPool:
         return len(self._unfinished)
 
     def cancel_pending(self) -> list[int]:
-        """Drop the queued tasks that have not started; return their ids (they get no result)."""
+        """Drop the queued tasks not yet handed to a worker; return their ids (they get no result)."""
         dropped = [t.task_id for t in self._queue]
         self._queue.clear()
         self._unfinished.difference_update(dropped)
@@ -390,7 +420,7 @@ class WorkerPool:
     # -- internals --
 
     def _busy(self) -> bool:
-        return bool(self._queue) or any(w.task is not None or not w.ready for w in self._workers)
+        return bool(self._queue) or any(w.tasks or not w.ready for w in self._workers)
 
     def _wait_time(self, end: float | None) -> float:
         if not self._busy():
@@ -427,6 +457,8 @@ class WorkerPool:
         """Read and handle one message from ``w``; raises EOFError when its pipe is closed."""
         try:
             data = w.conn.recv_bytes(MAX_MESSAGE_BYTES)
+        except ConnectionResetError as exc:  # it died with a handed-over task unread (after what it had sent)
+            raise EOFError from exc
         except OSError:  # over the size cap (or a broken pipe)
             self._fail(w, "error", f"worker sent a message over the {MAX_MESSAGE_BYTES}-byte cap")
             return
@@ -443,7 +475,8 @@ class WorkerPool:
             self._start_failed(w, f"worker initializer failed: {msg[1]}")
         elif kind == "result" and w.task is not None:
             _, task_id, outcome, value, message = msg
-            w.task, w.asking, w.deadline = None, False, float("inf")
+            w.tasks.popleft()
+            w.asking, w.deadline = False, time.monotonic() + self._time_limit if w.tasks else float("inf")
             self._outbox.append(TaskResult(task_id, outcome, value, message))
             if outcome == "out_of_memory":  # start afresh rather than reuse a worker that hit its limit
                 self._remove(w)
@@ -490,10 +523,10 @@ class WorkerPool:
             self._start_failed(w, f"worker did not start within {STARTUP_TIMEOUT:g} s")
 
     def _fail(self, w: _Worker, outcome: Outcome, message: str) -> None:
-        """Stop ``w`` and end its task (if any) with ``outcome``."""
+        """Stop ``w`` and end its running task (if any) with ``outcome``."""
+        if w.tasks:
+            self._outbox.append(TaskResult(w.tasks.popleft().task_id, outcome, message=message))
         self._remove(w)
-        if w.task is not None:
-            self._outbox.append(TaskResult(w.task.task_id, outcome, message=message))
 
     def _start_failed(self, w: _Worker, message: str) -> None:
         self._remove(w)
@@ -502,8 +535,11 @@ class WorkerPool:
             self._broken = message
 
     def _remove(self, w: _Worker) -> None:
+        """Stop ``w``; the tasks it was handed but had not started go back to the front of the queue."""
         self._workers.remove(w)
         self._stop(w)
+        self._queue.extendleft(reversed(w.tasks))
+        w.tasks.clear()
 
     @staticmethod
     def _stop(w: _Worker) -> None:
@@ -523,9 +559,13 @@ class WorkerPool:
                 self._outbox.append(TaskResult(task.task_id, "crashed", message=self._broken))
             return
         for w in list(self._workers):
-            if self._queue and w.ready and w.task is None:
+            if self._queue and w.ready and not w.tasks:
                 self._start_task(w, self._queue.popleft())
         starting = sum(1 for w in self._workers if not w.ready)
+        if self._prefetch:  # a second task for each busy worker, leaving enough for workers still starting
+            for w in list(self._workers):
+                if len(self._queue) > starting and w.ready and len(w.tasks) == 1:
+                    self._start_task(w, self._queue.popleft())
         while len(self._queue) > starting and len(self._workers) < self._size:
             self._spawn()
             starting += 1
@@ -533,11 +573,14 @@ class WorkerPool:
     def _start_task(self, w: _Worker, task: _Task) -> None:
         try:
             w.conn.send_bytes(pickle.dumps(("task", task.task_id, task.data), protocol=pickle.HIGHEST_PROTOCOL))
-        except OSError:  # the worker died while idle; the task goes to another
+        except OSError:  # the worker died; the task goes to another (a running task's end is seen by _pump)
             self._queue.appendleft(task)
-            self._remove(w)
+            if not w.tasks:
+                self._remove(w)
             return
-        w.task, w.deadline = task, time.monotonic() + self._time_limit
+        w.tasks.append(task)
+        if len(w.tasks) == 1:
+            w.deadline = time.monotonic() + self._time_limit
 
     def _spawn(self) -> None:
         parent_conn, child_conn = self._ctx.Pipe(duplex=True)

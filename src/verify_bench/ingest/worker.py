@@ -1,12 +1,16 @@
 """What one parse worker does with one file: preserve it, then analyse it.
 
 Runs inside a disposable process (:mod:`verify_bench.ingest.sandbox`). Phase one
-reads the file once, hashing and copying the same bytes into the store; the parent
-records the item *before* phase two parses anything, so a parser crash can never
-cost the original. Phase two feeds the bytes already in memory to the metadata
-parsers and the reduced-size decoder.
+reads the file once, hashing and copying the same bytes into the store, and sends the
+parent what it preserved; only then does phase two feed the bytes already in memory to
+the metadata parsers and the reduced-size decoder. The worker does not wait for the
+parent to record the item: that message is in the pipe before any parser runs, and the
+parent reads everything a worker sent before it looks at how the worker ended, so a parser
+crash still finds the item recorded and can never cost the original. The parent's answer
+(parse, or skip bytes analysed before) is read after the parse, which a skip discards.
 
-Durability, in order: the copy is written to the case's temp area and fsynced; only then is it
+Durability, in order: the copy is written to the case's temp area and fsynced (the fsync runs while
+the same bytes are hashed); only then is it
 renamed to its content address (so no name in the store ever holds half-written bytes); the
 folder holding the new name is fsynced in a background thread while the parent records the item
 and the worker parses, and the task's result is sent only after that. Before each commit the
@@ -67,10 +71,11 @@ def preserve_and_analyse(task: dict[str, Any], channel: Any) -> dict[str, Any]:
     durable = threading.Thread(target=fsync_dir, args=((root / preserved["stored_path"]).parent,))
     durable.start()
     try:
-        if channel.ask(preserved) != ANALYSE:
-            return {"skipped": True}
+        channel.pose(preserved)  # the parent records the item while we parse
         testhooks.worker_fault(task["name"], channel)
         analysis = analyse(data, head, root / preserved["stored_path"])
+        if channel.answer() != ANALYSE:
+            return {"skipped": True}
         write_derived(root, preserved["sha256"], analysis)
         return {"analysis": analysis_to_json(analysis)}
     finally:
@@ -104,10 +109,17 @@ def _preserve(src: bytes, name: str, root: Path) -> tuple[dict[str, Any], bytes 
                 # Read no more than the size at open: a file that keeps growing must not keep us reading.
                 if sniffed.media_type == "image" and before.st_size <= INLINE_LIMIT:
                     data = f.read(before.st_size)
-                    sha.update(data)
-                    md5.update(data)
                     testhooks.io_point("write")
                     out.write(data)
+                    out.flush()
+                    testhooks.crash_point("after_temp_write")
+                    # The disk writes while we hash (hashlib and fsync both release the GIL).
+                    synced = _Fsync(out.fileno())
+                    try:
+                        sha.update(data)
+                        md5.update(data)
+                    finally:
+                        synced.wait()
                     size = len(data)
                 else:
                     size = 0
@@ -117,10 +129,9 @@ def _preserve(src: bytes, name: str, root: Path) -> tuple[dict[str, Any], bytes 
                         testhooks.io_point("write")
                         out.write(chunk)
                         size += len(chunk)
-                out.flush()
-                testhooks.crash_point("after_temp_write")
-                testhooks.io_point("fsync")
-                os.fsync(out.fileno())
+                    out.flush()
+                    testhooks.crash_point("after_temp_write")
+                    _Fsync(out.fileno()).wait()
                 testhooks.crash_point("after_fsync")
             after = os.fstat(fd)
             changed = (after.st_size, after.st_mtime_ns) != (before.st_size, before.st_mtime_ns) or size != before.st_size
@@ -139,6 +150,27 @@ def _preserve(src: bytes, name: str, root: Path) -> tuple[dict[str, Any], bytes 
         "changed_during_copy": changed,
     }
     return preserved, data, head
+
+
+class _Fsync:
+    """``os.fsync(fd)`` in a thread, started at once; :meth:`wait` joins it and raises what it raised."""
+
+    def __init__(self, fd: int) -> None:
+        self._error: OSError | None = None
+        self._thread = threading.Thread(target=self._run, args=(fd,))
+        self._thread.start()
+
+    def _run(self, fd: int) -> None:
+        try:
+            testhooks.io_point("fsync")
+            os.fsync(fd)
+        except OSError as exc:
+            self._error = exc
+
+    def wait(self) -> None:
+        self._thread.join()
+        if self._error is not None:
+            raise self._error
 
 
 def _place(root: Path, tmp: Path, sha256: str, ext: str) -> str:
