@@ -12,6 +12,7 @@ from tests.factory import make_jpeg
 from verify_bench.case import Case
 from verify_bench.ingest.pipeline import ImportOptions, run_import
 from verify_bench.similarity import LiveMatcher, cluster_of, current_decisions, decide, duplicates, matches
+from verify_bench.similarity.service import load_rows
 from verify_bench.verify import verify_case
 
 SAMPLES = Path(__file__).resolve().parents[2] / "resources" / "samples"
@@ -111,3 +112,36 @@ def test_matching_is_incremental_across_imports(dupes_case: Case, tmp_path: Path
     original = ids["DSCN0010.jpg"]
     for copy in ("small_DSCN0010.jpg", "lowq_DSCN0010.jpg"):
         assert tuple(sorted((original, ids[copy]))) in pairs
+
+
+def test_loading_new_items_hashes_reads_only_their_rows(dupes_case: Case, tmp_path: Path):
+    """A refresh during an import loads the new items' hashes by item: its cost does not grow with the case."""
+    folder = reupload_folder(tmp_path)
+    run_import(dupes_case, [folder / "DSCN0010.jpg"], options=FAST)
+    [one] = dupes_case.conn.execute("SELECT id FROM items").fetchone()
+    # As many ids as a refresh during a long import brings (all but one unknown): enough for SQLite to
+    # prefer a scan by algorithm when it may.
+    ids = [one, *(f"no-such-item-{n}" for n in range(300))]
+
+    def steps_to_load() -> tuple[int, int]:
+        steps = 0
+
+        def count() -> int:
+            nonlocal steps
+            steps += 1
+            return 0
+
+        dupes_case.conn.set_progress_handler(count, 1)
+        try:
+            rows, _ = load_rows(dupes_case, ids)
+        finally:
+            dupes_case.conn.set_progress_handler(None, 1)
+        assert set(rows.item_ids) == {one}
+        return steps, len(rows.item_ids)
+
+    alone, hashes = steps_to_load()
+    run_import(dupes_case, [folder], options=FAST)
+    assert dupes_case.conn.execute("SELECT COUNT(*) FROM items").fetchone()[0] >= 6
+    among_more, same_hashes = steps_to_load()
+    assert same_hashes == hashes
+    assert among_more < alone * 1.2

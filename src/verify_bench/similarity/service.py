@@ -40,9 +40,12 @@ def load_rows(case: Case, item_ids: Iterable[str] | None = None) -> tuple[CodeRo
     else:
         ids = list(item_ids)
         rows = []
+        # "+h.algo": look the items' hashes up by item, not every stored hash by algorithm (which made each
+        # refresh during an import read all the case's hashes).
+        by_item = base.replace("h.algo IN", "+h.algo IN")
         for start in range(0, len(ids), _CHUNK):
             part = ids[start:start + _CHUNK]
-            rows += case.conn.execute(f"{base} AND h.item_id IN ({','.join('?' * len(part))})",
+            rows += case.conn.execute(f"{by_item} AND h.item_id IN ({','.join('?' * len(part))})",
                                       (*MATCH_ALGOS, *part)).fetchall()
     media = {r[0]: r[4] for r in rows}
     return CodeRows([r[0] for r in rows], [r[1] for r in rows], [r[2] for r in rows], [r[3] for r in rows]), media
