@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
+
 import numpy as np
 import pytest
 
@@ -101,3 +104,17 @@ def test_an_empty_index_answers_with_no_pairs():
     index = HashIndex()
     assert len(index.pairs(8)) == 0
     assert len(index.query([123], 8)) == 0
+
+
+def test_warm_up_loads_every_kernel_a_live_refresh_uses() -> None:
+    """In a fresh process (here the other tests have used the kernels already)."""
+    code = (
+        "from verify_bench.similarity import _mih\n"
+        "from verify_bench.similarity.index import warm_up\n"
+        "kernels = (_mih.fill_table, _mih.search, _mih.brute)\n"
+        "before = [bool(k.signatures) for k in kernels]\n"
+        "warm_up()\n"
+        "print(before, [bool(k.signatures) for k in kernels])\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120, check=True)
+    assert done.stdout.split() == ["[False,", "False,", "False]", "[True,", "True,", "True]"]

@@ -156,7 +156,8 @@ class _ImportRun:
         self.recorded: dict[int, _Recorded] = {}
         self.unsynced: dict[int, Path] = {}  # task -> store folder its worker may not have synced yet
         # Near-duplicate matching as items land, not only as a batch. Its module (numba) takes about a
-        # second to import: that happens in the background while the workers start.
+        # second to import and its kernels a few hundred ms to load: both happen in the background
+        # while the workers start.
         self._live: LiveMatcher | None = None
         self._matching_loaded = threading.Thread(target=_load_matching, name="load-matching", daemon=True)
         self._matching_loaded.start()
@@ -390,7 +391,10 @@ def _write_failed(case: Case, exc: Exception) -> IngestError:
 
 
 def _load_matching() -> None:
-    import verify_bench.similarity.service  # noqa: F401 - only loads the module
+    import verify_bench.similarity.service  # noqa: F401 - the module, and its kernels:
+    from ..similarity.index import warm_up
+
+    warm_up()
 
 
 def _read_sidecar(path: bytes) -> tuple[dict[str, Any], list[dict[str, Any]]]:

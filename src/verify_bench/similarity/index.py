@@ -168,6 +168,20 @@ class HashIndex:
             return Pairs.concat(list(pool.map(run, jobs)))
 
 
+def warm_up() -> None:
+    """Load every compiled kernel of the index (from numba's cache) now instead of on the first real query.
+
+    Loading them takes a few hundred milliseconds; the import does it in a background thread while
+    its workers start, so that its first live matching does not stall the workers waiting for it.
+    """
+    index = HashIndex(threads=1)
+    index.add(np.arange(64, dtype=np.uint64))
+    index.query(np.arange(2, dtype=np.uint64), 2)  # builds tables, probes them
+    index.add(np.arange(64, 66, dtype=np.uint64))
+    index.query(np.arange(2, dtype=np.uint64), 2)  # and the tail, by brute force
+    index.pairs(2)
+
+
 def _check_radius(radius: int) -> None:
     if not 0 <= radius <= MAX_RADIUS:
         raise ValueError(f"radius must be between 0 and {MAX_RADIUS}, not {radius}")
