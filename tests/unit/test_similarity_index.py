@@ -8,7 +8,21 @@ import sys
 import numpy as np
 import pytest
 
+from verify_bench.similarity import index as index_module
 from verify_bench.similarity.index import HashIndex, substring_count, to_codes
+
+
+@pytest.fixture(params=["compiled", "brute force"])
+def search(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
+    """Each test with this fixture runs against the compiled tables and against numpy's brute force."""
+    monkeypatch.setattr(index_module, "BRUTE_FORCE_CODES", 0 if request.param == "compiled" else 10**9)
+    return str(request.param)
+
+
+@pytest.fixture
+def compiled(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Tables and compiled kernels however few the codes."""
+    monkeypatch.setattr(index_module, "BRUTE_FORCE_CODES", 0)
 
 
 def _codes(n: int, seed: int, near: int = 300, max_flips: int = 14) -> np.ndarray:
@@ -29,7 +43,7 @@ def _brute(a: np.ndarray, b: np.ndarray, radius: int) -> set[tuple[int, int, int
 
 
 @pytest.mark.parametrize("radius", [0, 3, 8, 12])
-def test_all_pairs_equal_brute_force(radius: int):
+def test_all_pairs_equal_brute_force(radius: int, search: str):
     codes = _codes(3000, seed=radius)
     index = HashIndex(threads=2)
     index.add(codes)
@@ -40,7 +54,7 @@ def test_all_pairs_equal_brute_force(radius: int):
 
 
 @pytest.mark.parametrize("threads", [1, 2])
-def test_crowded_buckets_and_identical_codes_give_each_pair_once(threads: int):
+def test_crowded_buckets_and_identical_codes_give_each_pair_once(threads: int, search: str):
     """Clustered codes (and exact repeats) share buckets: pairs inside one bucket and across buckets."""
     rng = np.random.default_rng(7)
     centres = rng.integers(0, 2**64, 40, dtype=np.uint64)
@@ -58,7 +72,7 @@ def test_crowded_buckets_and_identical_codes_give_each_pair_once(threads: int):
     assert any(d == 0 for _, _, d in got)
 
 
-def test_queries_see_codes_added_after_the_tables_were_built():
+def test_queries_see_codes_added_after_the_tables_were_built(compiled: None):
     codes = _codes(6000, seed=1)
     index = HashIndex(threads=1)
     index.add(codes[:5000])
@@ -91,7 +105,7 @@ def test_substrings_follow_the_cost_model():
     assert substring_count(8, 87_000) > 3  # 21-bit keys would mean 2**21 offsets (mostly empty buckets) per table
 
 
-def test_tables_that_no_longer_cover_every_code_are_dropped():
+def test_tables_that_no_longer_cover_every_code_are_dropped(compiled: None):
     index = HashIndex(threads=1)
     index.add(_codes(3000, seed=3))
     index.pairs(8)
@@ -100,10 +114,29 @@ def test_tables_that_no_longer_cover_every_code_are_dropped():
     assert [t.count for t in index._tables.values()] == [len(index)]
 
 
-def test_an_empty_index_answers_with_no_pairs():
+def test_an_empty_index_answers_with_no_pairs(search: str):
     index = HashIndex()
     assert len(index.pairs(8)) == 0
     assert len(index.query([123], 8)) == 0
+
+
+def test_small_indexes_never_import_numba() -> None:
+    """Brute force up to BRUTE_FORCE_CODES: a case of a few hundred photos matches without numba's second."""
+    code = (
+        "import sys\n"
+        "import numpy as np\n"
+        "from verify_bench.similarity.index import BRUTE_FORCE_CODES, HashIndex\n"
+        "index = HashIndex()\n"
+        "index.add(np.arange(BRUTE_FORCE_CODES, dtype=np.uint64))\n"
+        "small = len(index.pairs(1)), 'numba' in sys.modules\n"
+        "index.add([2**40])\n"
+        "found = len(index.query([2**40 + 2**41], 1))\n"
+        "print(small, 'numba' in sys.modules, found)\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120, check=True)
+    pairs_within_one_bit = sum(1 for n in range(index_module.BRUTE_FORCE_CODES) for b in range(64)
+                               if n < (n ^ (1 << b)) < index_module.BRUTE_FORCE_CODES)
+    assert done.stdout.split() == [f"({pairs_within_one_bit},", "False)", "True", "1"]
 
 
 def test_warm_up_loads_every_kernel_a_live_refresh_uses() -> None:
@@ -111,10 +144,10 @@ def test_warm_up_loads_every_kernel_a_live_refresh_uses() -> None:
     code = (
         "from verify_bench.similarity import _mih\n"
         "from verify_bench.similarity.index import warm_up\n"
-        "kernels = (_mih.fill_table, _mih.search, _mih.brute)\n"
+        "kernels = (_mih.fill_table, _mih.search)\n"
         "before = [bool(k.signatures) for k in kernels]\n"
         "warm_up()\n"
         "print(before, [bool(k.signatures) for k in kernels])\n"
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120, check=True)
-    assert done.stdout.split() == ["[False,", "False,", "False]", "[True,", "True,", "True]"]
+    assert done.stdout.split() == ["[False,", "False]", "[True,", "True]"]

@@ -155,12 +155,10 @@ class _ImportRun:
         self.tasks: dict[int, Candidate] = {}
         self.recorded: dict[int, _Recorded] = {}
         self.unsynced: dict[int, Path] = {}  # task -> store folder its worker may not have synced yet
-        # Near-duplicate matching as items land, not only as a batch. Its module (numba) takes about a
-        # second to import and its kernels a few hundred ms to load: both happen in the background
-        # while the workers start.
+        # Near-duplicate matching as items land, not only as a batch (its modules load in the background
+        # while the workers start, see process()).
         self._live: LiveMatcher | None = None
-        self._matching_loaded = threading.Thread(target=_load_matching, name="load-matching", daemon=True)
-        self._matching_loaded.start()
+        self._matching_loaded: threading.Thread | None = None
         self.live_matched = time.monotonic()
 
     # ---- the write batch -------------------------------------------------------------------
@@ -195,7 +193,8 @@ class _ImportRun:
 
     def live(self) -> LiveMatcher:
         if self._live is None:
-            self._matching_loaded.join()
+            if self._matching_loaded is not None:
+                self._matching_loaded.join()
             from ..similarity.service import LiveMatcher
 
             self._live = LiveMatcher(self.case)
@@ -205,6 +204,10 @@ class _ImportRun:
     def process(self, todo: list[Candidate], cancel: Callable[[], bool]) -> None:
         if not todo:
             return
+        items = self.case.conn.execute("SELECT COUNT(*) FROM items").fetchone()[0] + len(todo)
+        self._matching_loaded = threading.Thread(target=_load_matching, args=(items,), name="load-matching",
+                                                 daemon=True)
+        self._matching_loaded.start()
         root = str(self.case.root)
         with WorkerPool(preserve_and_analyse, workers=self.options.workers, time_limit=self.options.time_limit,
                         memory_limit=self.options.memory_limit, initializer=worker_init, prefetch=True) as pool:
@@ -390,11 +393,18 @@ def _write_failed(case: Case, exc: Exception) -> IngestError:
                        "to bring in the rest.")
 
 
-def _load_matching() -> None:
-    import verify_bench.similarity.service  # noqa: F401 - the module, and its kernels:
-    from ..similarity.index import warm_up
+def _load_matching(items: int) -> None:
+    """Import the matching modules, and numba's compiled search if a case of ``items`` items will need it.
 
-    warm_up()
+    numba takes about a second to import and load its kernels: in the background, while the workers
+    start, rather than in the middle of the import, stalling the workers waiting for the writer.
+    """
+    from ..similarity.service import needs_compiled_search
+
+    if needs_compiled_search(items):
+        from ..similarity.index import warm_up
+
+        warm_up()
 
 
 def _read_sidecar(path: bytes) -> tuple[dict[str, Any], list[dict[str, Any]]]:

@@ -120,33 +120,3 @@ def fill_table(codes: np.ndarray, shift: int, width: int, offsets: np.ndarray, o
         cursor[k] = pos + 1
         out_codes[pos] = codes[i]
         out_ids[pos] = i
-
-
-@njit(nogil=True, cache=True)
-def brute(
-    queries: np.ndarray, query_ids: np.ndarray, codes: np.ndarray, ids: np.ndarray, radius: int, only_greater: bool
-) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """The same answer by comparing every query with every code (for the small unindexed tail)."""
-    cap = 1024
-    out_q = np.empty(cap, dtype=np.int64)
-    out_c = np.empty(cap, dtype=np.int64)
-    out_d = np.empty(cap, dtype=np.int8)
-    n_out = 0
-    for qi in range(queries.shape[0]):
-        q = queries[qi]
-        qid = query_ids[qi]
-        for p in range(codes.shape[0]):
-            cid = ids[p]
-            if only_greater and cid <= qid:
-                continue
-            d = _popcount(q ^ codes[p])
-            if d <= radius:
-                if n_out == out_q.shape[0]:
-                    out_q = _grow(out_q, n_out + 1)
-                    out_c = _grow(out_c, n_out + 1)
-                    out_d = _grow(out_d, n_out + 1)
-                out_q[n_out] = qid
-                out_c[n_out] = cid
-                out_d[n_out] = d
-                n_out += 1
-    return out_q[:n_out], out_c[:n_out], out_d[:n_out]

@@ -1,9 +1,11 @@
 """An in-memory near-neighbour index over 64-bit hashes: multi-index hashing.
 
-Codes get ids in the order they are added (0, 1, …). The index keeps ``m`` tables, each
-keyed by one ``64/m``-bit substring; codes added later sit in a small tail that is
-searched by brute force and folded into the tables once it grows. ``m`` is chosen per
-query radius from a cost model, and tables for each ``m`` are built when first needed.
+Codes get ids in the order they are added (0, 1, …). Up to :data:`BRUTE_FORCE_CODES` codes the
+index compares every query with every code in numpy. Beyond, it keeps ``m`` tables, each keyed
+by one ``64/m``-bit substring and probed by compiled kernels (:mod:`._mih`, numba, imported then);
+codes added later sit in a small tail that is compared by brute force and folded into the tables
+once it grows. ``m`` is chosen per query radius from a cost model, and tables for each ``m`` are
+built when first needed.
 """
 
 from __future__ import annotations
@@ -16,14 +18,18 @@ from math import comb
 
 import numpy as np
 
-from . import _mih
-
 #: Offsets tables are ``2**width`` entries; wider substrings would cost too much memory.
 MAX_WIDTH = 24
 #: Substrings may always be this wide, and wider only while a table has at most this many buckets per code.
 MIN_WIDTH = 16
 BUCKETS_PER_CODE = 8
 MAX_RADIUS = 20
+#: Up to this many codes an index compares every pair (about 1 ns each in numpy): a case of some 700
+#: photos. Importing numba and loading its kernels costs about a second of CPU, more than matching
+#: such a case by brute force, all refreshes of its import included.
+BRUTE_FORCE_CODES = 20_000
+#: Distances computed per numpy call in a brute-force comparison: few enough to stay in the CPU's cache.
+_CELLS = 2**15
 
 
 @dataclass(frozen=True)
@@ -106,17 +112,24 @@ class HashIndex:
         """Every (query position, id, distance) with distance <= ``radius``."""
         q = to_codes(codes)
         _check_radius(radius)
+        positions = np.arange(q.shape[0], dtype=np.int64)
+        self._flush()
+        if self._codes.shape[0] <= BRUTE_FORCE_CODES:
+            return compare_all(q, positions, self._codes, np.arange(self._codes.shape[0]), radius)
         tables = self._tables_for(radius, fold_tail=False)
-        parts = [self._search(tables, q, np.arange(q.shape[0], dtype=np.int64), radius, False)]
+        parts = [self._search(tables, q, positions, radius, False)]
         tail = self._codes[tables.count:]
         if tail.shape[0]:
-            tail_ids = np.arange(tables.count, tables.count + tail.shape[0], dtype=np.int64)
-            parts.append(Pairs(*_mih.brute(q, np.arange(q.shape[0], dtype=np.int64), tail, tail_ids, radius, False)))
+            parts.append(compare_all(q, positions, tail, np.arange(tables.count, tables.count + tail.shape[0]), radius))
         return Pairs.concat(parts)
 
     def pairs(self, radius: int) -> Pairs:
         """Every pair of ids ``a < b`` within ``radius`` of each other."""
         _check_radius(radius)
+        self._flush()
+        if self._codes.shape[0] <= BRUTE_FORCE_CODES:
+            ids = np.arange(self._codes.shape[0], dtype=np.int64)
+            return compare_all(self._codes, ids, self._codes, ids, radius, only_greater=True)
         tables = self._tables_for(radius, fold_tail=True)
         return self._search(tables, tables.codes[0], tables.ids[0], radius, True)
 
@@ -141,6 +154,8 @@ class HashIndex:
 
     def _search(self, t: _Tables, queries: np.ndarray, query_ids: np.ndarray, radius: int, self_join: bool) -> Pairs:
         """Probe each table with the queries in that table's bucket order, so memory is walked in order."""
+        from . import _mih
+
         m = t.shifts.shape[0]
         sub_radius = radius // m
         masks = _flip_masks(int(t.widths.max()), sub_radius)
@@ -168,17 +183,35 @@ class HashIndex:
             return Pairs.concat(list(pool.map(run, jobs)))
 
 
-def warm_up() -> None:
-    """Load every compiled kernel of the index (from numba's cache) now instead of on the first real query.
+def compare_all(queries: np.ndarray, query_ids: np.ndarray, codes: np.ndarray, ids: np.ndarray, radius: int, *,
+                only_greater: bool = False) -> Pairs:
+    """Every (query id, id, distance) within ``radius``, by comparing each query with each code.
 
-    Loading them takes a few hundred milliseconds; the import does it in a background thread while
-    its workers start, so that its first live matching does not stall the workers waiting for it.
+    ``only_greater`` keeps only pairs whose id is greater than the query's (a self-join, each pair once).
+    """
+    query_ids, ids = query_ids.astype(np.int64, copy=False), ids.astype(np.int64, copy=False)
+    rows = max(1, _CELLS // max(1, codes.shape[0]))
+    found = []
+    for lo in range(0, queries.shape[0], rows):
+        distance = np.bitwise_count(queries[lo:lo + rows, None] ^ codes[None, :])
+        hit = distance <= radius
+        if only_greater:
+            hit &= ids[None, :] > query_ids[lo:lo + rows, None]
+        q, c = np.nonzero(hit)
+        if q.shape[0]:
+            found.append(Pairs(query_ids[lo + q], ids[c], distance[q, c].astype(np.int8)))
+    return Pairs.concat(found)
+
+
+def warm_up() -> None:
+    """Import numba and load every compiled kernel of the index (from its cache) now, not at a first query.
+
+    That takes about a second; an import that will need the compiled search does it in a background
+    thread while its workers start, so that no live matching stalls the workers waiting for it.
     """
     index = HashIndex(threads=1)
-    index.add(np.arange(64, dtype=np.uint64))
+    index.add(np.arange(BRUTE_FORCE_CODES + 64, dtype=np.uint64))
     index.query(np.arange(2, dtype=np.uint64), 2)  # builds tables, probes them
-    index.add(np.arange(64, 66, dtype=np.uint64))
-    index.query(np.arange(2, dtype=np.uint64), 2)  # and the tail, by brute force
     index.pairs(2)
 
 
@@ -188,6 +221,8 @@ def _check_radius(radius: int) -> None:
 
 
 def _build(codes: np.ndarray, m: int, threads: int) -> _Tables:
+    from . import _mih
+
     widths = np.array([64 // m + (1 if j < 64 % m else 0) for j in range(m)], dtype=np.int64)[::-1].copy()
     shifts = np.concatenate([[0], np.cumsum(widths)[:-1]]).astype(np.int64)
     sizes = (1 << widths) + 1

@@ -16,6 +16,7 @@ from typing import Any, Literal
 from .. import events as ev
 from ..case import Case
 from .clusters import Cluster, clusters, facts_from_rows
+from .index import BRUTE_FORCE_CODES
 from .matching import CodeRows, Match, Matcher
 from .variants import MATCH_ALGOS, VARIANT_PIPELINE
 
@@ -28,6 +29,11 @@ _KINDS: dict[str, tuple[str, ...]] = {
     "image": ("image",), "video": ("video", "frame"), "all": ("image", "video", "frame"),
 }
 _CHUNK = 500
+
+
+def needs_compiled_search(items: int) -> bool:
+    """Whether matching a case of about ``items`` pictures goes past brute force to the compiled index."""
+    return items * len(MATCH_ALGOS) > BRUTE_FORCE_CODES
 
 
 def load_rows(case: Case, item_ids: Iterable[str] | None = None) -> tuple[CodeRows, dict[str, str]]:
