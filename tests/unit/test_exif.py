@@ -228,6 +228,17 @@ XMP_DOC = """<x:xmpmeta xmlns:x="adobe:ns:meta/">
 </x:xmpmeta>"""
 
 
+def test_a_jpegs_xmp_is_read_from_its_header_only() -> None:
+    """Text that looks like XMP after the picture data (a trailer, an appended image's own XMP) is not this
+    picture's XMP; a file whose markers do not lead to the picture data is searched whole."""
+    header_xmp = save(xmp=XMP_DOC.encode())
+    trailer = save() + XMP_DOC.encode()
+    assert fields_of(read_image_metadata(header_xmp, "JPEG")[1], "xmp")["make"] == "Nikon"
+    assert not any(e.source == "XMP" for e in read_image_metadata(trailer, "JPEG")[0])
+    no_markers = b"\xff\xd8garbage " + XMP_DOC.encode()
+    assert fields_of(read_image_metadata(no_markers, "JPEG")[1], "xmp")["make"] == "Nikon"
+
+
 def test_xmp_attribute_and_element_forms() -> None:
     raw, fields, problems = read_image_metadata(save(xmp=XMP_DOC.encode()), "JPEG")
     assert problems == []

@@ -66,7 +66,10 @@ def read_image_metadata(data: bytes, fmt: str) -> tuple[list[MetaEntry], list[Fi
     except Exception as exc:  # noqa: BLE001 - hostile values must not cost the raw entries
         fields = []
         problems.append(_problem(f"EXIF values could not be normalised: {_describe(exc)}"))
-    xmp_raw, xmp_fields = _read_xmp(xmp_packet or data, problems)
+    # A JPEG's XMP is in its header (APP1 segments): the picture data after it is not searched, nor the
+    # images a multi-picture file appends (theirs is not this picture's XMP).
+    end = _jpeg_header_length(data) if fmt == "JPEG" and xmp_packet is None else len(data)
+    xmp_raw, xmp_fields = _read_xmp(xmp_packet or data, problems, end)
     return raw + xmp_raw, fields + xmp_fields, problems
 
 
@@ -321,10 +324,10 @@ _PREFIXES = {  # the usual prefix for well-known namespaces, whatever a file cal
 }
 
 
-def _read_xmp(data: bytes, problems: list[Problem]) -> tuple[list[MetaEntry], list[FieldValue]]:
-    """Find, parse and flatten the first XMP packet in ``data``; problems instead of exceptions."""
+def _read_xmp(data: bytes, problems: list[Problem], end: int) -> tuple[list[MetaEntry], list[FieldValue]]:
+    """Find (starting before ``end``), parse and flatten the first XMP packet in ``data``; problems, not exceptions."""
     try:
-        packet = _xmp_span(data)
+        packet = _xmp_span(data, end)
         if packet is None:
             return [], []
         pairs = _parse_xmp(packet)
@@ -344,19 +347,20 @@ def _read_xmp(data: bytes, problems: list[Problem]) -> tuple[list[MetaEntry], li
         return raw, []
 
 
-def _xmp_span(data: bytes) -> bytes | None:
-    """The bytes from "<x:xmpmeta" (in the first XMP_SCAN_BYTES) to its end tag; None if there is none.
+def _xmp_span(data: bytes, end: int) -> bytes | None:
+    """The bytes from "<x:xmpmeta" (starting in the first ``end`` or XMP_SCAN_BYTES) to its end tag, or None.
 
     The first "<x:xmpmeta" wins, else the first "<x:xapmeta" (older writers), found in one pass over
     the bytes: a photo without XMP is scanned once, not once per spelling.
     """
+    scan = min(end, XMP_SCAN_BYTES)
     found: dict[bytes, int] = {}
-    at = data.find(b"<x:x", 0, XMP_SCAN_BYTES)
+    at = data.find(b"<x:x", 0, scan)
     while at >= 0 and _XMP_START[0] not in found:
         tag = data[at:at + len(_XMP_START[0])]
-        if tag in _XMP_START and at + len(tag) <= XMP_SCAN_BYTES:
+        if tag in _XMP_START and at + len(tag) <= scan:
             found.setdefault(tag, at)
-        at = data.find(b"<x:x", at + 1, XMP_SCAN_BYTES)
+        at = data.find(b"<x:x", at + 1, scan)
     for start_tag in _XMP_START:
         start = found.get(start_tag, -1)
         if start < 0:
@@ -370,6 +374,22 @@ def _xmp_span(data: bytes) -> bytes | None:
             raise ValueError(f"XMP packet has no end within {MAX_XMP_BYTES} bytes (truncated or oversize)")
         return data[start:end + len(end_tag)]
     return None
+
+
+def _jpeg_header_length(data: bytes) -> int:
+    """Where a JPEG's first scan (its picture data) starts; the whole length if its markers do not lead there."""
+    pos = 2 if data[:2] == b"\xff\xd8" else len(data)
+    while pos + 4 <= len(data) and data[pos] == 0xFF:
+        marker = data[pos + 1]
+        if marker == 0xDA:  # start of scan
+            return pos
+        if marker == 0xFF:  # fill byte
+            pos += 1
+        elif marker == 0x01 or 0xD0 <= marker <= 0xD8:  # markers without a length
+            pos += 2
+        else:
+            pos += 2 + int.from_bytes(data[pos + 2:pos + 4], "big")
+    return len(data)
 
 
 def _parse_xmp(packet: bytes) -> list[tuple[str, str]]:
