@@ -5,7 +5,10 @@
 Generates small JPEGs that differ in bytes and in picture (each a random low-frequency scene,
 so each is a new item with metadata, hashes and a thumbnail, and near-duplicate matching finds
 no pairs) and imports them with 2 workers. Flat means the figures stop growing once the first
-batches are done; a leak shows as steady growth per 1,000 files. (Pictures that are all alike,
+batches are done; a leak shows as steady growth per 1,000 files. Two parts of the importing
+process grow by design and are shown apart: SQLite's heap (its page cache, capped by the case's
+``cache_size`` of 64 MiB) and the arrays of the live duplicate index (which holds every photo's
+hashes); "the rest" is the importer's RSS without them. (Pictures that are all alike,
 such as one colour with a moved rectangle, are a different test: every pair matches, and the
 match cache grows with the square of the count.)
 """
@@ -13,10 +16,12 @@ match cache grows with the square of the count.)
 from __future__ import annotations
 
 import argparse
+import ctypes
 import io
 import os
 import sys
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
@@ -35,6 +40,19 @@ def rss_mb(pid: int) -> float:
     except OSError:
         pass
     return 0.0
+
+
+def sqlite_heap_mb() -> Callable[[], float]:
+    """A reader of the heap of the SQLite library that this Python's sqlite3 module uses (NaN if unknown)."""
+    import sqlite3  # noqa: F401 - loads the library
+
+    with open("/proc/self/maps") as f:
+        paths = {line.split()[-1] for line in f if "libsqlite3" in line}
+    if len(paths) != 1:  # linked statically into the module: no separate library to ask
+        return lambda: float("nan")
+    library = ctypes.CDLL(paths.pop())
+    library.sqlite3_memory_used.restype = ctypes.c_int64
+    return lambda: library.sqlite3_memory_used() / 2**20
 
 
 def children(pid: int) -> list[int]:
@@ -64,29 +82,45 @@ def main() -> None:
         sys.exit("reads /proc: Linux only")
     from verify_bench.case import Case
     from verify_bench.ingest.pipeline import ImportOptions, run_import
+    from verify_bench.similarity import service
+
+    live: list[service.LiveMatcher] = []  # the import's live matcher, to ask it the size of its index
+    made = service.LiveMatcher.__init__
+
+    def keep(self: service.LiveMatcher, *args: object, **kwargs: object) -> None:
+        made(self, *args, **kwargs)  # type: ignore[arg-type]
+        live.append(self)
+
+    service.LiveMatcher.__init__ = keep  # type: ignore[method-assign]
+    sqlite_mb = sqlite_heap_mb()
 
     print(f"machine: {cpu_info()}")
     with tempfile.TemporaryDirectory(prefix="vb-mem-") as tmp:
         src = Path(tmp) / "in"
         make_files(src, args.files)
-        samples: list[tuple[int, float, float]] = []
+        samples: list[tuple[int, float, float, float, float]] = []
         me = os.getpid()
 
         def progress(p) -> None:  # type: ignore[no-untyped-def]
             if p.files_done and p.files_done % 1000 == 0 and (not samples or samples[-1][0] != p.files_done):
                 workers = [rss_mb(c) for c in children(me)]
-                samples.append((p.files_done, rss_mb(me), max(workers, default=0.0)))
+                index = sum(m.nbytes for m in live) / 2**20
+                samples.append((p.files_done, rss_mb(me), sqlite_mb(), index, max(workers, default=0.0)))
 
         with Case.create(Path(tmp) / "c.vbcase", actor="bench") as case:
             summary = run_import(case, [src], options=ImportOptions(workers=2), progress=progress)
         print(f"imported {summary.imported} files in {summary.seconds:.0f} s")
-        print(f"{'files done':>10}{'importer RSS MB':>18}{'largest worker RSS MB':>24}")
-        for done, parent, worker in samples:
-            print(f"{done:>10}{parent:>18.0f}{worker:>24.0f}")
+        print(f"{'files done':>10}{'importer RSS':>14}{'SQLite heap':>13}{'dupe index':>12}{'the rest':>10}"
+              f"{'largest worker RSS':>20}   (MB)")
+        for done, parent, heap, index, worker in samples:
+            print(f"{done:>10}{parent:>14.0f}{heap:>13.1f}{index:>12.1f}{parent - heap - index:>10.0f}{worker:>20.0f}")
         if len(samples) >= 4:
             first, last = samples[1], samples[-1]
-            per_k = (last[1] - first[1]) / ((last[0] - first[0]) / 1000)
-            print(f"importer growth after the first 2,000 files: {per_k:+.1f} MB per 1,000 files")
+            thousands = (last[0] - first[0]) / 1000
+            growth = [(last[k] - first[k]) / thousands for k in (1, 2, 3)]
+            rest = growth[0] - growth[1] - growth[2]
+            print(f"growth per 1,000 files after the first 2,000: importer {growth[0]:+.1f} MB (SQLite heap"
+                  f" {growth[1]:+.1f}, duplicate index {growth[2]:+.1f}, the rest {rest:+.1f})")
 
 
 if __name__ == "__main__":

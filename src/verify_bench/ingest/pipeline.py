@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from .. import events as ev
+from ..allocator import return_large_blocks
 from ..case import Case
 from ..errors import EventLogError, IngestError
 from ..metadata.filename import fields_from_filename
@@ -68,6 +69,7 @@ def run_import(
     cancel: Callable[[], bool] = lambda: False,
 ) -> ImportSummary:
     """Import ``inputs`` (files, folders, archives). Never raises for a bad file."""
+    return_large_blocks()  # the live duplicate index reallocates its tables as it grows
     options = options or ImportOptions()
     inputs = list(inputs)
     batch_id = str(uuid.uuid4())

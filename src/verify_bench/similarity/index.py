@@ -100,6 +100,12 @@ class HashIndex:
     def __len__(self) -> int:
         return int(self._codes.shape[0]) + sum(c.shape[0] for c in self._chunks)
 
+    @property
+    def nbytes(self) -> int:
+        """Memory held by the index's arrays: its codes and every table kept."""
+        tables = sum(t.offsets.nbytes + t.codes.nbytes + t.ids.nbytes for t in self._tables.values())
+        return self._codes.nbytes + sum(c.nbytes for c in self._chunks) + tables
+
     def add(self, codes: np.ndarray | list[int]) -> range:
         """Add codes; returns their ids."""
         start = len(self)

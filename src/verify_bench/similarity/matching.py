@@ -76,6 +76,10 @@ class _GrowingCodes:
     def view(self) -> _Codes:
         return _Codes(*(getattr(self._store, f)[: self.size] for f in _FIELDS))
 
+    @property
+    def nbytes(self) -> int:
+        return sum(getattr(self._store, f).nbytes for f in _FIELDS)
+
     def append(self, new: _Codes) -> None:
         n = self.size + new.codes.shape[0]
         if n > self._store.codes.shape[0]:
@@ -107,6 +111,11 @@ class Matcher:
 
     def __len__(self) -> int:
         return len(self._ids)
+
+    @property
+    def nbytes(self) -> int:
+        """Memory held by the arrays of the index (codes, what each one is, search tables); ids not counted."""
+        return self._whole.nbytes + self._parts.nbytes + self._whole_index.nbytes + self._parts_index.nbytes
 
     def add(self, rows: CodeRows, media: dict[str, str]) -> list[Match]:
         """Index the hashes of new items; return every match between them and all items indexed so far."""

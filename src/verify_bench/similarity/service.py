@@ -69,6 +69,11 @@ class LiveMatcher:
         """Items in the in-memory index (0 before the first refresh)."""
         return len(self._matcher) if self._matcher is not None else 0
 
+    @property
+    def nbytes(self) -> int:
+        """Memory held by the in-memory index's arrays (0 before the first refresh)."""
+        return self._matcher.nbytes if self._matcher is not None else 0
+
     def refresh(self, *, progress: Callable[[str], None] | None = None) -> int:
         """Match the items analysed since the last call; returns how many items were matched."""
         conn = self.case.conn
