@@ -156,7 +156,7 @@ class _ImportRun:
         self.batch_events = 0
         self.tasks: dict[int, Candidate] = {}
         self.recorded: dict[int, _Recorded] = {}
-        self.unsynced: dict[int, Path] = {}  # task -> store folder its worker may not have synced yet
+        self.unsynced: set[Path] = set()  # store folders given new names since the last commit
         # Near-duplicate matching as items land, not only as a batch (its modules load in the background
         # while the workers start, see process()).
         self._live: LiveMatcher | None = None
@@ -183,8 +183,8 @@ class _ImportRun:
                 self.live_matched = time.monotonic()
 
     def _commit(self) -> None:
-        # Originals still being worked on may not have their store folder synced yet (see worker.py).
-        for folder in set(self.unsynced.values()):
+        # The store folders of the originals this batch names: their new names become durable first.
+        for folder in self.unsynced:
             fsync_dir(folder)
         self.unsynced.clear()
         try:
@@ -280,7 +280,7 @@ class _ImportRun:
                 status = "analysed_again"
         self.recorded[task_id] = _Recorded(item_id, status, p["sha256"], p["media_type"], p["changed_during_copy"],
                                            skip)
-        self.unsynced[task_id] = (self.case.root / p["stored_path"]).parent
+        self.unsynced.add((self.case.root / p["stored_path"]).parent)
 
     def _has_sighting(self, item_id: str, c: Candidate) -> bool:
         return self.case.conn.execute(
@@ -312,8 +312,6 @@ class _ImportRun:
     def _on_result(self, result: TaskResult) -> None:
         c = self.tasks.pop(result.task_id)
         recorded = self.recorded.pop(result.task_id, None)
-        if result.outcome == "ok":  # the worker synced the store folder before answering
-            self.unsynced.pop(result.task_id, None)
         if recorded is None:  # failed before the bytes were preserved: nothing to keep
             if result.outcome == "ok" and "not_preserved" in result.value:
                 reason, message = result.value["not_preserved"]["reason"], result.value["not_preserved"]["message"]
