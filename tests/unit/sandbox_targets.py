@@ -115,3 +115,9 @@ def pose_then_work(task: float, channel: sandbox.Channel) -> tuple[Any, int]:
     channel.pose("go on?")
     time.sleep(task)
     return channel.answer(), os.getpid()
+
+
+def pose_and_leave(task: Any, channel: sandbox.Channel) -> str:
+    """Pose a question and end without reading its answer."""
+    channel.pose("anyone?")
+    return "left"

@@ -147,6 +147,14 @@ def test_a_prefetched_task_goes_back_to_the_queue_when_its_worker_dies() -> None
     assert [got[i].value for i in ids[::2]] == [1, 2, 3]
 
 
+def test_an_unread_answer_does_not_derail_the_next_task() -> None:
+    with WorkerPool(t.dispatch, workers=1, prefetch=True) as pool:
+        ids = [pool.submit(("pose_and_leave", None)), pool.submit(("echo", "next")), pool.submit(("pid", None))]
+        got = results(collect(pool, answer=lambda question: "here"))
+    assert [(got[i].outcome, got[i].value) for i in ids[:2]] == [("ok", "left"), ("ok", "next")]
+    assert got[ids[2]].outcome == "ok"
+
+
 def test_cancel_pending_keeps_the_task_already_handed_over() -> None:
     with WorkerPool(t.started_then_sleep, workers=1, prefetch=True) as pool:
         running = pool.submit(0.3)

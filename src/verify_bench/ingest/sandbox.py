@@ -126,10 +126,14 @@ class Channel:
             self._handed_over.append(message)
 
     def next_request(self) -> Any:
-        """The parent's next request to this worker: a task, or ``("stop",)``."""
-        if self._handed_over:
-            return self._handed_over.popleft()
-        return pickle.loads(self._conn.recv_bytes())
+        """The parent's next request to this worker: a task, or ``("stop",)``.
+
+        A reply the task never read (it posed a question and ended without :meth:`answer`) is dropped.
+        """
+        while True:
+            request = self._handed_over.popleft() if self._handed_over else pickle.loads(self._conn.recv_bytes())
+            if request[0] != "reply":
+                return request
 
 
 # ---- worker process ---------------------------------------------------------------------
