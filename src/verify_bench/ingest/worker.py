@@ -124,7 +124,7 @@ def _preserve(src: bytes, name: str, root: Path) -> tuple[dict[str, Any], bytes 
                         size += len(chunk)
                     out.flush()
                     testhooks.crash_point("after_temp_write")
-                    _Fsync(out.fileno()).wait()
+                    _fsync(out.fileno())
                 testhooks.crash_point("after_fsync")
             after = os.fstat(fd)
             changed = (after.st_size, after.st_mtime_ns) != (before.st_size, before.st_mtime_ns) or size != before.st_size
@@ -145,8 +145,13 @@ def _preserve(src: bytes, name: str, root: Path) -> tuple[dict[str, Any], bytes 
     return preserved, data, head
 
 
+def _fsync(fd: int) -> None:
+    testhooks.io_point("fsync")
+    os.fsync(fd)
+
+
 class _Fsync:
-    """``os.fsync(fd)`` in a thread, started at once; :meth:`wait` joins it and raises what it raised."""
+    """:func:`_fsync` in a thread, started at once; :meth:`wait` joins it and raises what it raised."""
 
     def __init__(self, fd: int) -> None:
         self._error: OSError | None = None
@@ -155,8 +160,7 @@ class _Fsync:
 
     def _run(self, fd: int) -> None:
         try:
-            testhooks.io_point("fsync")
-            os.fsync(fd)
+            _fsync(fd)
         except OSError as exc:
             self._error = exc
 
