@@ -103,6 +103,18 @@ def test_substrings_follow_the_cost_model():
     assert substring_count(8, 10**6) == substring_count(8, 10**7) == 3  # 21-bit keys, radius 2 each
     assert substring_count(8, 10**3) > 3  # few codes: narrower keys, fewer probes
     assert substring_count(8, 87_000) > 3  # 21-bit keys would mean 2**21 offsets (mostly empty buckets) per table
+    assert substring_count(8, 290_000) > 3  # 22-bit keys: 2**22 offsets per table, 14 buckets per code
+
+
+def test_offsets_take_at_most_eight_buckets_per_code(compiled: None) -> None:
+    for n in (20_000, 100_000, 290_000, 600_000):
+        index = HashIndex(threads=1)
+        index.add(np.random.default_rng(n).integers(0, 2**63, n, dtype=np.int64).view(np.uint64))
+        index.query(np.arange(2, dtype=np.uint64), 8)
+        [tables] = index._tables.values()
+        buckets = tables.offsets.shape[0] - tables.shifts.shape[0]
+        per_table = buckets / tables.shifts.shape[0]
+        assert per_table <= max(8 * n, 2**16), (n, per_table)
 
 
 def test_tables_that_no_longer_cover_every_code_are_dropped(compiled: None):

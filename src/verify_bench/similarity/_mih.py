@@ -35,14 +35,14 @@ def _grow(a: np.ndarray, n: int) -> np.ndarray:
 @njit(nogil=True, cache=True)
 def search(
     queries: np.ndarray,      # uint64[q], in bucket order of table ``j`` for locality
-    query_ids: np.ndarray,    # int64[q]: the ids reported for the queries
+    query_ids: np.ndarray,    # int32 or int64[q]: the ids reported for the queries
     j: int,                   # the table to probe
     shifts: np.ndarray,       # int64[m]
     widths: np.ndarray,       # int64[m]
-    offsets: np.ndarray,      # int64[sum(2**w + 1)]: CSR offsets of all tables, concatenated
+    offsets: np.ndarray,      # int32 (int64 from 2**31 codes)[sum(2**w + 1)]: CSR offsets of all tables
     offset_base: np.ndarray,  # int64[m]: where table j's offsets start
     codes: np.ndarray,        # uint64[m, n]: codes in bucket order of each table
-    ids: np.ndarray,          # int64[m, n]: their ids
+    ids: np.ndarray,          # int32 (int64 from 2**31 codes)[m, n]: their ids
     masks: np.ndarray,        # uint64[k]: flip masks with popcount <= sub_radius, widest table
     radius: int,
     sub_radius: int,

@@ -84,7 +84,9 @@ def substring_count(radius: int, n: int) -> int:
         probes = sum(comb(width + 1, k) for k in range(radius // m + 1))
         return m * probes * (1 + n / 2**width)
 
-    widest = min(MAX_WIDTH, max(MIN_WIDTH, (BUCKETS_PER_CODE * n).bit_length()))
+    # 2**widest <= BUCKETS_PER_CODE * n (bit_length alone allowed up to twice that: 290,000 codes got
+    # 22-bit keys and 32 MB of offsets beside 2 MB of codes).
+    widest = min(MAX_WIDTH, max(MIN_WIDTH, (BUCKETS_PER_CODE * n).bit_length() - 1))
     return min((m for m in range(3, 9) if -(-64 // m) <= widest), key=cost)
 
 
@@ -234,9 +236,10 @@ def _build(codes: np.ndarray, m: int, threads: int) -> _Tables:
     sizes = (1 << widths) + 1
     bases = np.concatenate([[0], np.cumsum(sizes)[:-1]]).astype(np.int64)
     n = codes.shape[0]
-    offsets = np.zeros(int(sizes.sum()), dtype=np.int32 if n < 2**31 else np.int64)
+    positions = np.int32 if n < 2**31 else np.int64  # offsets and ids: half the memory of int64 ids
+    offsets = np.zeros(int(sizes.sum()), dtype=positions)
     sorted_codes = np.empty((m, n), dtype=np.uint64)
-    sorted_ids = np.empty((m, n), dtype=np.int64)
+    sorted_ids = np.empty((m, n), dtype=positions)
 
     def fill(j: int) -> None:
         _mih.fill_table(codes, int(shifts[j]), int(widths[j]), offsets[bases[j]:bases[j] + sizes[j]],

@@ -63,7 +63,7 @@ class _Codes:
 
 
 _FIELDS = ("codes", "item", "ts", "algo")
-_EMPTY = _Codes(np.empty(0, np.uint64), np.empty(0, np.int64), np.empty(0, np.float64), np.empty(0, np.int8))
+_EMPTY = _Codes(np.empty(0, np.uint64), np.empty(0, np.int32), np.empty(0, np.float64), np.empty(0, np.int8))
 
 
 class _GrowingCodes:
@@ -157,7 +157,7 @@ class Matcher:
         keep = [i for i, a in enumerate(rows.algos) if a in algo_number]
         codes = _Codes(
             to_codes(np.asarray(rows.bits, dtype=np.int64)[keep] if keep else np.empty(0, dtype=np.int64)),
-            np.array([self._number(rows.item_ids[i]) for i in keep], dtype=np.int64),
+            np.array([self._number(rows.item_ids[i]) for i in keep], dtype=np.int32),
             np.array([math.nan if rows.frame_ts[i] is None else rows.frame_ts[i] for i in keep], dtype=np.float64),
             np.array([algo_number[rows.algos[i]] for i in keep], dtype=np.int8),
         )
