@@ -30,6 +30,24 @@ def peak_rss_mb(children: bool = False) -> float:
     return kb / 1024 if sys.platform != "darwin" else kb / 2**20
 
 
+def compile_bytecode() -> str:
+    """Compile verify_bench's modules to bytecode, as an installed copy has them; returns a line to print.
+
+    Each import spawns its worker processes, and a worker imports the package afresh. pip compiles
+    a wheel's modules on install, and Python writes the bytecode of an editable checkout on first
+    import, unless PYTHONDONTWRITEBYTECODE is set (as on some CI and sandbox machines): then every
+    worker of every run compiled ~40 modules again, about 0.15 s per import, which is not what
+    users pay.
+    """
+    import compileall
+
+    import verify_bench
+
+    package = Path(verify_bench.__file__).parent
+    compileall.compile_dir(str(package), quiet=1)
+    return f"bytecode of {package} compiled (PYTHONDONTWRITEBYTECODE={os.environ.get('PYTHONDONTWRITEBYTECODE', '')!r})"
+
+
 def drop_page_cache_hint(paths: list[Path]) -> None:
     """Warm the page cache so every contender reads from memory alike."""
     for p in paths:

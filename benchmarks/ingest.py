@@ -38,7 +38,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _common import cpu_info, drop_page_cache_hint, need_corpus, unique_copies  # noqa: E402
+from _common import compile_bytecode, cpu_info, drop_page_cache_hint, need_corpus, unique_copies  # noqa: E402
 
 CAMERA = [
     "jpg/Reconyx_HC500_Hyperfire.jpg", "jpg/hdr/canon_hdr_NO.jpg", "jpg/hdr/canon_hdr_YES.jpg",
@@ -163,6 +163,7 @@ def main() -> None:
     args = parser.parse_args()
     corpus = need_corpus() / "exif-samples"
     print(f"machine: {cpu_info()}; python {sys.version.split()[0]}")
+    print(compile_bytecode())
     print(f"started {datetime.now(timezone.utc):%Y-%m-%d %H:%M} UTC, {load()}")
     # Like the import's workers: one BLAS thread (parallelism is per process).
     os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")

@@ -28,7 +28,7 @@ import numpy as np
 from PIL import Image
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _common import cpu_info  # noqa: E402
+from _common import compile_bytecode, cpu_info  # noqa: E402
 
 
 def rss_mb(pid: int) -> float:
@@ -95,6 +95,8 @@ def main() -> None:
     sqlite_mb = sqlite_heap_mb()
 
     print(f"machine: {cpu_info()}")
+
+    print(compile_bytecode())
     with tempfile.TemporaryDirectory(prefix="vb-mem-") as tmp:
         src = Path(tmp) / "in"
         make_files(src, args.files)

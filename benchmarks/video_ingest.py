@@ -23,7 +23,7 @@ import av
 import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _common import cpu_info  # noqa: E402
+from _common import compile_bytecode, cpu_info  # noqa: E402
 
 FPS = 30
 
@@ -90,6 +90,7 @@ def main() -> None:
     parser.add_argument("--seconds", type=int, default=120, help="length of each generated clip")
     args = parser.parse_args()
     print(f"machine: {cpu_info()}; PyAV {av.__version__}")
+    print(compile_bytecode())
     with tempfile.TemporaryDirectory(prefix="vb-video-") as tmp:
         work = Path(tmp)
         clips = {"1080p H.264, keyframe every 1 s": (work / "gop1s.mp4", FPS),
