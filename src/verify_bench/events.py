@@ -12,7 +12,7 @@ from __future__ import annotations
 import hashlib
 import json
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from typing import Any
 
@@ -41,10 +41,12 @@ class Event:
     hash: str
     key_id: str | None = None      # None only on events recorded before the case signed events
     signature: str | None = None
+    #: ``canonical_json(payload)`` when already computed (by :func:`new_event`, which hashed it).
+    payload_text: str | None = field(default=None, repr=False, compare=False)
 
     @property
     def payload_json(self) -> str:
-        return canonical_json(self.payload)
+        return self.payload_text if self.payload_text is not None else canonical_json(self.payload)
 
 
 def canonical_json(value: Any) -> str:
@@ -55,18 +57,21 @@ def canonical_json(value: Any) -> str:
 def canonical_bytes(
     *, seq: int, id: str, at: str, actor: str, kind: str, item_id: str | None, payload: Any, prev_hash: str
 ) -> bytes:
-    """The exact bytes an event hash covers (documented in docs/architecture.md)."""
-    record = {
-        "seq": seq,
-        "id": id,
-        "at": at,
-        "actor": actor,
-        "kind": kind,
-        "item_id": item_id,
-        "payload": payload,
-        "prev_hash": prev_hash,
-    }
-    return canonical_json(record).encode("utf-8")
+    """The exact bytes an event hash covers (documented in docs/architecture.md): the canonical JSON of
+    ``{"seq", "id", "at", "actor", "kind", "item_id", "payload", "prev_hash"}``."""
+    return _record_text(seq, id, at, actor, kind, item_id, canonical_json(payload), prev_hash).encode("utf-8")
+
+
+def _record_text(
+    seq: int, id: str, at: str, actor: str, kind: str, item_id: str | None, payload_text: str, prev_hash: str
+) -> str:
+    """``canonical_json`` of the record, around a payload already in canonical JSON (not encoded again).
+
+    The keys in sorted order, as ``sort_keys`` writes them; the tests compare with ``canonical_json``.
+    """
+    j = canonical_json
+    return (f'{{"actor":{j(actor)},"at":{j(at)},"id":{j(id)},"item_id":{j(item_id)},"kind":{j(kind)},'
+            f'"payload":{payload_text},"prev_hash":{j(prev_hash)},"seq":{j(seq)}}}')
 
 
 def event_hash(**fields: Any) -> str:
@@ -83,19 +88,16 @@ def new_event(
     at: str | None = None,
 ) -> Event:
     """Build the next event in the chain (not yet stored)."""
-    fields = {
-        "seq": seq,
-        "id": str(uuid.uuid4()),
-        "at": at or utc_now(),
-        "actor": actor,
-        "kind": kind,
-        "item_id": item_id,
-        # Round-trip through canonical JSON so the stored payload is exactly what was hashed; text with no
-        # UTF-8 form (lone surrogates from undecodable command-line arguments) is stored as U+FFFD.
-        "payload": json.loads(_utf8_safe(canonical_json(payload))),
-        "prev_hash": prev_hash,
-    }
-    return Event(hash=event_hash(**fields), **fields)
+    # Round-trip through canonical JSON so the stored payload is exactly what was hashed; text with no
+    # UTF-8 form (lone surrogates from undecodable command-line arguments) is stored as U+FFFD. The
+    # payload is then written once more, from what was read back (that is what `verify` recomputes:
+    # non-string keys, for one, sort differently as strings), and that text is hashed and stored.
+    stored = json.loads(_utf8_safe(canonical_json(payload)))
+    text = canonical_json(stored)
+    fields = {"seq": seq, "id": str(uuid.uuid4()), "at": at or utc_now(), "actor": actor, "kind": kind,
+              "item_id": item_id, "prev_hash": prev_hash}
+    digest = hashlib.sha256(_record_text(payload_text=text, **fields).encode("utf-8")).hexdigest()
+    return Event(hash=digest, payload=stored, payload_text=text, **fields)
 
 
 def _utf8_safe(text: str) -> str:

@@ -1,6 +1,10 @@
 from __future__ import annotations
 
+import json
+
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from verify_bench import events as ev
 
@@ -35,3 +39,26 @@ def test_events_chain_through_prev_hash():
     assert second.prev_hash == first.hash
     assert second.hash != first.hash
     assert second.at.endswith("Z")
+
+
+_json = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False, allow_infinity=False) | st.text(),
+    lambda children: st.lists(children, max_size=4) | st.dictionaries(st.text(max_size=8), children, max_size=4),
+    max_leaves=20,
+)
+
+
+@settings(max_examples=200, deadline=None)
+@given(payload=st.dictionaries(st.text(max_size=8) | st.integers().map(str), _json, max_size=5),
+       actor=st.text(), kind=st.text(), item_id=st.none() | st.text(), seq=st.integers(1, 2**62))
+def test_the_payload_is_written_once_yet_hashed_and_stored_as_verify_recomputes(payload, actor, kind, item_id, seq):
+    e = ev.new_event(seq=seq, actor=actor, kind=kind, item_id=item_id, payload=payload, prev_hash="f" * 64)
+    assert e.payload_json == ev.canonical_json(e.payload)
+    read_back = ev.Event(**{**e.__dict__, "payload": json.loads(e.payload_json), "payload_text": None})
+    assert ev.recompute_hash(read_back) == e.hash  # what `verify` does with the stored row
+
+
+def test_keys_that_sort_otherwise_as_text_are_hashed_as_stored():
+    e = _event(payload={2: "a", 10: {3: 1, 20: 2}})
+    assert e.payload_json == '{"10":{"20":2,"3":1},"2":"a"}'
+    assert ev.recompute_hash(ev.Event(**{**e.__dict__, "payload": json.loads(e.payload_json)})) == e.hash
