@@ -6,8 +6,8 @@ Generates small JPEGs that differ in bytes and in picture (each a random low-fre
 so each is a new item with metadata, hashes and a thumbnail, and near-duplicate matching finds
 no pairs) and imports them with 2 workers. Flat means the figures stop growing once the first
 batches are done; a leak shows as steady growth per 1,000 files. Two parts of the importing
-process grow by design and are shown apart: SQLite's heap (its page cache, capped by the case's
-``cache_size`` of 64 MiB) and the arrays of the live duplicate index (which holds every photo's
+process grow by design and are shown apart: SQLite's heap (its page cache, capped at 16 MiB while
+importing, ``IMPORT_CACHE_KIB``) and the arrays of the live duplicate index (which holds every photo's
 hashes); "the rest" is the importer's RSS without them. (Pictures that are all alike,
 such as one colour with a moved rectangle, are a different test: every pair matches, and the
 match cache grows with the square of the count.)

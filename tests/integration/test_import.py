@@ -233,3 +233,16 @@ def test_resuming_after_a_full_disk_needs_room_only_for_what_is_not_in_the_case_
                         lambda p: usage._replace(free=pipeline.SPACE_MARGIN_BYTES + 2**20))
     summary = run_import(case, [src], options=FAST)
     assert summary.imported == 1 and summary.state == "completed"
+
+
+def test_the_import_keeps_a_small_page_cache_and_gives_the_case_its_own_back(case: Case, tmp_path: Path):
+    from verify_bench.ingest.pipeline import IMPORT_CACHE_KIB
+
+    (tmp_path / "a.jpg").write_bytes(make_jpeg(seed=21))
+    browsing = case.conn.execute("PRAGMA cache_size").fetchone()[0]
+    assert -browsing > IMPORT_CACHE_KIB  # a case connection's cache (KiB), larger than the import's
+    seen = []
+    run_import(case, [tmp_path], options=FAST,
+               progress=lambda p: seen.append(case.conn.execute("PRAGMA cache_size").fetchone()[0]))
+    assert seen and set(seen) == {-IMPORT_CACHE_KIB}
+    assert case.conn.execute("PRAGMA cache_size").fetchone()[0] == browsing
