@@ -99,3 +99,21 @@ def test_clusters_are_connected_components_with_a_best_copy():
     assert best == "a" and why["largest"] == "b"
     (cluster,) = clusters([("c", "b"), ("a", "c")], facts)
     assert cluster.id == "a" and cluster.items == ("a", "b", "c") and cluster.best == "a"
+
+
+def test_part_hashes_keep_no_frame_times_unless_one_has_a_time():
+    base = [_random() for _ in range(30)]
+    parts = [(f"s{n:02d}", None, "phash_v00", _flip(c, 2)) for n, c in enumerate(base)]
+    wholes = [(f"s{n:02d}", None, "phash", _random()) for n in range(30)]
+    copies = [(f"c{n:02d}", None, "phash", c) for n, c in enumerate(base)]
+    media = {e[0]: "image" for e in parts + wholes + copies}
+    m = Matcher(8)
+    m.add(_rows(parts + wholes), media)
+    found = {(x.a, x.b) for x in m.add(_rows(copies), media)}
+    assert found == {(f"c{n:02d}", f"s{n:02d}") for n in range(30)}
+    assert m._parts._store.ts.size == 0 and np.isnan(m._parts.view().ts).all()  # no array of times
+    # A part hash with a time (none is made today) is kept with its time, and still matches.
+    timed = Matcher(8)
+    timed.add(_rows(parts[:5] + wholes[:5]), media)
+    timed.add(_rows([("t", 4.0, "phash_v00", base[7]), ("t", 4.0, "phash", _random())]), {"t": "video"})
+    assert np.isnan(timed._parts.view().ts[:5]).all() and timed._parts.view().ts[5] == 4.0

@@ -10,6 +10,7 @@ codes returns the matches they take part in, so matching runs as items arrive.
 
 from __future__ import annotations
 
+import dataclasses
 import math
 from collections import defaultdict
 from collections.abc import Sequence
@@ -67,31 +68,43 @@ _EMPTY = _Codes(np.empty(0, np.uint64), np.empty(0, np.int32), np.empty(0, np.fl
 
 
 class _GrowingCodes:
-    """An append-only :class:`_Codes` whose arrays double when full, so adding a few codes costs little."""
+    """An append-only :class:`_Codes` whose arrays double when full, so adding a few codes costs little.
 
-    def __init__(self) -> None:
+    Part-picture hashes come from stills only, so their frame times are all NaN: an ``untimed`` store
+    keeps no array of them (8 of the 21 bytes a code costs here) until a code with a time arrives.
+    """
+
+    def __init__(self, *, untimed: bool = False) -> None:
         self.size = 0
         self._store = _EMPTY
+        self._untimed = untimed
 
     def view(self) -> _Codes:
-        return _Codes(*(getattr(self._store, f)[: self.size] for f in _FIELDS))
+        ts = (np.broadcast_to(np.float64(math.nan), (self.size,)) if self._untimed
+              else self._store.ts[: self.size])
+        return _Codes(self._store.codes[: self.size], self._store.item[: self.size], ts,
+                      self._store.algo[: self.size])
 
     @property
     def nbytes(self) -> int:
         return sum(getattr(self._store, f).nbytes for f in _FIELDS)
 
     def append(self, new: _Codes) -> None:
+        if self._untimed and not np.isnan(new.ts).all():  # a part hash with a frame time: keep times after all
+            self._store = _Codes(self._store.codes, self._store.item,
+                                 np.full(self._store.codes.shape[0], math.nan), self._store.algo)
+            self._untimed = False
+        fields = [f for f in _FIELDS if not (self._untimed and f == "ts")]
         n = self.size + new.codes.shape[0]
         if n > self._store.codes.shape[0]:
             capacity = max(n, 2 * self._store.codes.shape[0], 1024)
-            grown = []
-            for f in _FIELDS:
+            grown = {}
+            for f in fields:
                 old = getattr(self._store, f)
-                arr = np.empty(capacity, dtype=old.dtype)
-                arr[: self.size] = old[: self.size]
-                grown.append(arr)
-            self._store = _Codes(*grown)
-        for f in _FIELDS:
+                grown[f] = np.empty(capacity, dtype=old.dtype)
+                grown[f][: self.size] = old[: self.size]
+            self._store = dataclasses.replace(self._store, **grown)
+        for f in fields:
             getattr(self._store, f)[self.size:n] = getattr(new, f)
         self.size = n
 
@@ -104,7 +117,7 @@ class Matcher:
         self.media: dict[str, str] = {}    # item id -> "image" | "video"
         self._numbers: dict[str, int] = {}
         self._ids: list[str] = []
-        self._whole, self._parts = _GrowingCodes(), _GrowingCodes()
+        self._whole, self._parts = _GrowingCodes(), _GrowingCodes(untimed=True)
         self._keyframes: dict[int, int] = defaultdict(int)   # item number -> keyframes hashed
         self._whole_index = HashIndex(threads=threads)
         self._parts_index = HashIndex(threads=threads)
