@@ -255,3 +255,45 @@ def test_poll_returns_at_once_when_idle() -> None:
 def test_lambda_is_refused_up_front() -> None:
     with pytest.raises((pickle.PicklingError, AttributeError)):
         WorkerPool(lambda task, channel: task)
+
+
+_PROGRAM = """
+import os, sys
+with open(os.environ["VB_MARK"], "a") as f:  # every process that runs this file leaves its pid
+    f.write(f"{os.getpid()}\\n")
+
+def here(task, channel):
+    return os.getpid()
+
+if __name__ == "__main__":
+    from verify_bench.ingest.sandbox import TaskResult, WorkerPool
+    from tests.unit import sandbox_targets
+    func = here if sys.argv[1] == "main" else sandbox_targets.pid
+    with WorkerPool(func, workers=1) as pool:
+        pool.submit(None)
+        done = []
+        while not done:
+            done = [m for m in pool.poll(timeout=5) if isinstance(m, TaskResult)]
+    assert done[0].outcome == "ok", done[0]
+    print(done[0].value, os.path.basename(__file__), __spec__)
+"""
+
+
+@pytest.mark.parametrize("where", ["module", "main"])
+def test_workers_import_the_programs_main_module_only_for_a_function_defined_there(tmp_path, where: str) -> None:
+    """The verify-bench script imports the whole command line (0.4 s); the parsers never need it."""
+    import subprocess
+    from pathlib import Path
+
+    program, mark = tmp_path / "program.py", tmp_path / "pids"
+    program.write_text(_PROGRAM)
+    root = Path(__file__).resolve().parents[2]
+    env = {**os.environ, "VB_MARK": str(mark), "PYTHONPATH": os.pathsep.join([str(root), *sys.path])}
+    out = subprocess.run([sys.executable, str(program), where], env=env, capture_output=True, text=True,
+                         timeout=60, cwd=root)
+    assert out.returncode == 0, out.stderr
+    worker, name, spec = out.stdout.split()
+    assert (name, spec) == ("program.py", "None")  # the program's own module is left as it was
+    pids = mark.read_text().split()
+    assert pids[0] != worker
+    assert pids[1:] == ([worker] if where == "main" else [])

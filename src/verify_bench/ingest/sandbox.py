@@ -23,14 +23,18 @@ Limits:
 The parent never blocks without a deadline (a reply to a worker blocked in ``ask`` is
 the one send that is not bounded, and that worker is reading). Use a pool from one
 thread: on Linux workers die with the thread that started them (``PR_SET_PDEATHSIG``),
-so that no runaway worker outlives a crashed parent. The program's ``__main__``
-module must be safe to import (the usual ``spawn`` rule).
+so that no runaway worker outlives a crashed parent.
+
+A worker does not import the program's ``__main__`` module, which ``spawn`` does by default, unless
+``func`` or ``initializer`` lives there: the ``verify-bench`` script imports the whole command line
+(0.4 s: click, sqlite-utils, every command), which the parsers never need (see :func:`_main_left_out`).
+Where it is imported, it must be safe to import (the usual ``spawn`` rule).
 
 Workers start with one thread in each native thread pool (OpenMP, OpenBLAS, MKL): parallelism is
 per process. A pool sets these variables, where unset, in the program's environment, which workers
 inherit (and which native libraries the program itself loads later read); an initializer would be
-too late, because ``spawn`` imports the ``__main__`` module first, and a program whose main module
-imports numpy has started OpenBLAS's threads by then (their busy-waiting doubled a photo's CPU time
+too late where ``spawn`` imports the ``__main__`` module first (see above), and a program whose main
+module imports numpy has started OpenBLAS's threads by then (their busy-waiting doubled a photo's CPU time
 and took the core a second worker needed).
 """
 
@@ -44,8 +48,8 @@ import sys
 import threading
 import time
 from collections import deque
-from collections.abc import Callable
-from contextlib import suppress
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from multiprocessing.connection import Connection, wait
 from typing import Any, Literal
@@ -295,6 +299,31 @@ class _Worker:
     def task(self) -> _Task | None:
         """The running task."""
         return self.tasks[0] if self.tasks else None
+
+
+@contextmanager
+def _main_left_out(*functions: Callable[..., Any] | None) -> Iterator[None]:
+    """Start processes without ``spawn`` importing ``__main__`` in them, unless one of ``functions`` lives there.
+
+    ``spawn`` passes the main module's name (from ``__spec__``) or path (``__file__``) to the new
+    process, which imports it as ``__mp_main__`` before unpickling what it was given. With
+    ``__spec__`` None and no ``__file__`` for the moment of the start it passes neither, as for an
+    interactive session.
+    """
+    main = sys.modules.get("__main__")
+    if main is None or any(f is not None and f.__module__ == "__main__" for f in functions):
+        yield
+        return
+    spec, had_file, file = getattr(main, "__spec__", None), hasattr(main, "__file__"), getattr(main, "__file__", None)
+    main.__spec__ = None
+    if had_file:
+        del main.__file__
+    try:
+        yield
+    finally:
+        main.__spec__ = spec
+        if had_file:
+            main.__file__ = file
 
 
 class WorkerPool:
@@ -594,6 +623,7 @@ class WorkerPool:
             name="verify-bench-worker",
             daemon=True,
         )
-        process.start()
+        with _main_left_out(self._func, self._initializer):
+            process.start()
         child_conn.close()
         self._workers.append(_Worker(process, parent_conn, time.monotonic() + STARTUP_TIMEOUT))
