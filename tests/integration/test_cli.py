@@ -68,3 +68,28 @@ def test_demo_builds_a_case_from_the_bundled_samples(tmp_path: Path):
 
 def test_version():
     assert "verify-bench, version" in _run("--version")
+
+
+def test_every_command_loads_when_asked_for_and_a_command_loads_only_its_own_modules():
+    import subprocess
+    import sys
+
+    import click
+
+    from verify_bench.cli import COMMANDS, main
+
+    ctx = click.Context(main)
+    assert main.list_commands(ctx) == sorted(COMMANDS)
+    for name in COMMANDS:
+        command = main.get_command(ctx, name)
+        assert command is not None and command.name == name
+    assert {"create", "facts", "table"} <= set(main.get_command(ctx, "incident").commands)
+    # `items` imports its own module, not the others (0.4 s together, with the report writer and its templates).
+    probe = ("import sys; from click.testing import CliRunner; from verify_bench.cli import main; "
+             "CliRunner().invoke(main, ['items', '--help']); "
+             "print(sorted(m for m in sys.modules if m.startswith('verify_bench.')))")
+    loaded = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True).stdout
+    assert "'verify_bench.cli.items_cmds'" in loaded
+    for other in ("verify_bench.reports", "verify_bench.cli.report_cmds", "verify_bench.cli.fragment_cmds",
+                  "verify_bench.cli.chrono_cmds", "verify_bench.demo"):
+        assert f"'{other}'" not in loaded, other

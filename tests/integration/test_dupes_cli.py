@@ -12,12 +12,7 @@ from PIL import Image
 from tests.integration.test_dupes import SAMPLES, dupes_case, reupload_folder  # noqa: F401 - dupes_case is a fixture
 from verify_bench.case import Case
 from verify_bench.cli import main
-from verify_bench.cli.dupes_cmd import dupes, similar
 from verify_bench.ingest.pipeline import ImportOptions, run_import
-
-for command in (dupes, similar):
-    if command.name not in main.commands:  # until the lead registers them
-        main.add_command(command)
 
 
 def _run(*args: str) -> dict | list:

@@ -31,7 +31,7 @@ from hypothesis.stateful import (
 )
 
 from tests.factory import make_jpeg, make_png
-from verify_bench.cli import main
+from verify_bench.cli import COMMANDS, main
 
 from ._relib_cases import (
     INVESTIGATOR,
@@ -46,7 +46,7 @@ from .conftest import full_or
 
 NEWCOMER = "rl-newcomer"
 ACTORS = st.sampled_from([LEAD, INVESTIGATOR, NEWCOMER])
-REPORTS = importlib.util.find_spec("verify_bench.reports") is not None and "report" in main.commands
+REPORTS = importlib.util.find_spec("verify_bench.reports") is not None and "report" in COMMANDS
 STATES = ["new", "in_progress", "ready_for_review", "verified", "unverifiable", "false_or_misattributed", "returned"]
 CHECK_NAMES = ["source", "earliest_upload", "date_time", "location", "content"]
 STATS = {"runs": 0, "accepted": 0, "refused": 0}
