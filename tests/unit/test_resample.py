@@ -33,7 +33,8 @@ def pictures(width: int, height: int) -> dict[str, np.ndarray]:
 # pass goes first when the height shrinks more than twice as much as the width), sizes equal to the
 # target on one axis (that pass is skipped), and enlargements.
 SIZES = [(512, 384), (384, 512), (1152, 494), (500, 375), (33, 32), (32, 32), (32, 200), (300, 1200),
-         (1200, 90), (9, 8), (10, 8), (9, 9), (1, 1), (5, 700), (4000, 17), (257, 256), (100, 3), (8, 9)]
+         (1200, 90), (9, 8), (10, 8), (9, 9), (1, 1), (5, 700), (2048, 17), (4000, 17), (257, 256), (100, 3),
+         (8, 9)]
 
 
 @pytest.mark.parametrize("width,height", SIZES)
@@ -77,3 +78,16 @@ def test_corpus_pictures_decoded_as_the_import_does(corpus: Path) -> None:
             np.testing.assert_array_equal(got, pillow(grey, size), err_msg=path.name)
         checked += 1
     assert checked >= 10
+
+
+def test_long_pictures_are_left_to_pillow_and_never_cached(monkeypatch: pytest.MonkeyPatch) -> None:
+    import verify_bench.media.resample as resample
+
+    def refuse(*args: object) -> None:
+        raise AssertionError("weights computed for a picture over MAX_SIDE")
+
+    monkeypatch.setattr(resample, "_weights", refuse)
+    monkeypatch.setattr(resample, "_stacked", refuse)
+    strip = pictures(resample.MAX_SIDE + 1, 40)["noise"]  # a panorama strip the decode could not reduce
+    for size, got in zip([(32, 32), (9, 8)], resize_lanczos(strip, (32, 32), (9, 8))):
+        np.testing.assert_array_equal(got, pillow(strip, size))

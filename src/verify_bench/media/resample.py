@@ -26,7 +26,11 @@ import math
 from collections.abc import Callable
 
 import numpy as np
+from PIL import Image
 
+#: Pictures with a longer side are resized by Pillow itself (the same bytes): these matrices, and the
+#: float64 copy of the picture, grow with the side, and the weights are cached; Pillow's do not.
+MAX_SIDE = 2048
 _PRECISION_BITS = 22  # Pillow: 32 - 8 (bits per sample) - 2
 _ONE = float(1 << _PRECISION_BITS)
 _HALF = float(1 << (_PRECISION_BITS - 1))
@@ -41,6 +45,9 @@ def resize_lanczos(grey: np.ndarray, *sizes: tuple[int, int]) -> list[np.ndarray
     ``grey`` is a 2-D ``uint8`` array. Sizes whose horizontal pass comes first share one product.
     """
     in_h, in_w = grey.shape
+    if max(in_h, in_w) > MAX_SIDE:
+        picture = Image.fromarray(grey)
+        return [np.asarray(picture.resize(size, Image.Resampling.LANCZOS)) for size in sizes]
     source = grey.astype(np.float64)
     # Pillow 13: the vertical pass first when the height shrinks more than twice as much as the width.
     across_first = [w for w, h in sizes if w != in_w and not (in_h - h > 0 and in_h - h > (in_w - w) * 2)]
