@@ -229,7 +229,7 @@ class Case:
             self.conn.execute(
                 "INSERT INTO events (seq, id, at, actor, kind, item_id, payload, prev_hash, hash, key_id, signature)"
                 " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                (event.seq, event.id, event.at, event.actor, event.kind, event.item_id, event.payload_json,
+                (event.seq, event.id, event.at, event.actor, event.kind, event.item_id, unsigned.payload_json,
                  event.prev_hash, event.hash, event.key_id, event.signature),
             )
             projections.apply(self.conn, event)

@@ -12,7 +12,7 @@ from __future__ import annotations
 import hashlib
 import json
 import uuid
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import Any
 
@@ -41,12 +41,13 @@ class Event:
     hash: str
     key_id: str | None = None      # None only on events recorded before the case signed events
     signature: str | None = None
-    #: ``canonical_json(payload)`` when already computed (by :func:`new_event`, which hashed it).
-    payload_text: str | None = field(default=None, repr=False, compare=False)
 
     @property
     def payload_json(self) -> str:
-        return self.payload_text if self.payload_text is not None else canonical_json(self.payload)
+        """``canonical_json(payload)``; :func:`new_event` keeps the text it hashed (not a field: not in
+        ``asdict``, and not carried over by ``dataclasses.replace``)."""
+        text = self.__dict__.get("_payload_text")
+        return text if text is not None else canonical_json(self.payload)
 
 
 def canonical_json(value: Any) -> str:
@@ -97,7 +98,9 @@ def new_event(
     fields = {"seq": seq, "id": str(uuid.uuid4()), "at": at or utc_now(), "actor": actor, "kind": kind,
               "item_id": item_id, "prev_hash": prev_hash}
     digest = hashlib.sha256(_record_text(payload_text=text, **fields).encode("utf-8")).hexdigest()
-    return Event(hash=digest, payload=stored, payload_text=text, **fields)
+    event = Event(hash=digest, payload=stored, **fields)
+    object.__setattr__(event, "_payload_text", text)
+    return event
 
 
 def _utf8_safe(text: str) -> str:
