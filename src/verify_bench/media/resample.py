@@ -10,7 +10,7 @@ Here each pass is one product with an (output x input) matrix of the same intege
 outside each window, in float64: every term is an integer below 2**31 and every partial sum an
 integer below 2**40, so float64 holds each exactly and the order of summation (BLAS's) cannot
 change a bit. The rounding, the clipping and the order of the passes are Pillow's. A 512x384
-picture to 32x32 and 9x8 takes about a third of Pillow's time (which computes both windows'
+picture to 32x32 and 9x8 takes about half of Pillow's time (which computes both windows'
 weights again on every call and runs each output sample as a scalar loop).
 
 Mirrors Pillow 13's ``precompute_coeffs``, ``normalize_coeffs_8bpc`` and the pass order of
