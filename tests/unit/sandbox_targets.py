@@ -9,7 +9,7 @@ import threading
 import time
 from typing import Any
 
-from verify_bench.ingest import sandbox
+from verify_bench.ingest import process_controls, sandbox
 
 
 def dispatch(task: tuple[str, Any], channel: sandbox.Channel) -> Any:
@@ -56,7 +56,7 @@ def hog(task: Any, channel: sandbox.Channel) -> int:
 
 def hog_watched(limit: int, channel: sandbox.Channel) -> None:
     """Touch memory without bound under the RSS watchdog (the non-Linux memory limit)."""
-    sandbox._start_rss_watchdog(limit)
+    process_controls.start_rss_watchdog(limit)
     chunks = []
     while True:
         chunks.append(b"\x01" * 2**24)

@@ -27,7 +27,7 @@ so that no runaway worker outlives a crashed parent.
 
 A worker does not import the program's ``__main__`` module, which ``spawn`` does by default, unless
 ``func`` or ``initializer`` lives there: the ``verify-bench`` script imports the whole command line
-(0.4 s: click, sqlite-utils, every command), which the parsers never need (see :func:`_main_left_out`).
+(0.4 s: click, sqlite-utils, every command), which the parsers never need (see :func:`.process_controls.main_left_out`).
 Where it is imported, it must be safe to import (the usual ``spawn`` rule).
 
 Workers start with one thread in each native thread pool (OpenMP, OpenBLAS, MKL): parallelism is
@@ -44,15 +44,15 @@ import multiprocessing
 import os
 import pickle
 import signal
-import sys
-import threading
 import time
 from collections import deque
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager, suppress
+from collections.abc import Callable
+from contextlib import suppress
 from dataclasses import dataclass, field
 from multiprocessing.connection import Connection, wait
 from typing import Any, Literal
+
+from .process_controls import EXIT_NO_MEMORY, die_with_parent, limit_memory, main_left_out
 
 Outcome = Literal["ok", "error", "timeout", "out_of_memory", "crashed"]
 
@@ -64,12 +64,10 @@ STARTUP_TIMEOUT = 120.0
 MAX_START_FAILURES = 3
 
 _MAX_TEXT = 2000
-_EXIT_NO_MEMORY = 86  # worker exit status meaning "ran out of memory"
 _JOIN_TIMEOUT = 5.0
 _EXIT_WAIT = 1.0  # after EOF, how long to wait for the worker to exit by itself
 _CLOSE_GRACE = 2.0
 _DRAIN_LIMIT = 10_000  # messages read from a dying worker before giving up on it
-_WATCH_INTERVAL = 0.05
 
 
 @dataclass(frozen=True)
@@ -152,9 +150,9 @@ def _worker_main(
 ) -> None:
     """Entry point of a worker process."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is for the parent, which closes the pool
-    _die_with_parent(parent_pid)
+    die_with_parent(parent_pid)
     try:
-        _limit_memory(memory_limit)
+        limit_memory(memory_limit)
         if initializer is not None:
             try:
                 initializer()
@@ -173,7 +171,7 @@ def _worker_main(
             _, task_id, data = request
             conn.send_bytes(_result_bytes(task_id, *_run(func, data, channel)))
     except MemoryError:
-        os._exit(_EXIT_NO_MEMORY)
+        os._exit(EXIT_NO_MEMORY)
 
 
 def _run(func: Callable[[Any, Channel], Any], data: bytes, channel: Channel) -> tuple[Outcome, Any, str]:
@@ -192,53 +190,6 @@ def _result_bytes(task_id: int, outcome: Outcome, value: Any, message: str) -> b
         return _dumps(("result", task_id, "out_of_memory", None, "out of memory while sending the result"))
     except Exception as exc:  # noqa: BLE001 - unpicklable or oversized result
         return _dumps(("result", task_id, "error", None, f"result could not be sent: {_describe(exc)}"))
-
-
-def _limit_memory(limit: int | None) -> None:
-    if limit is None:
-        return
-    if sys.platform.startswith("linux"):
-        import resource
-
-        _, hard = resource.getrlimit(resource.RLIMIT_AS)
-        if hard != resource.RLIM_INFINITY:
-            limit = min(limit, hard)
-        resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
-    elif _peak_rss() is not None:
-        _start_rss_watchdog(limit)
-
-
-def _peak_rss() -> int | None:
-    """Peak resident set size of this process in bytes, or None where unknown (Windows)."""
-    try:
-        import resource
-    except ImportError:
-        return None
-    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    return peak if sys.platform == "darwin" else peak * 1024
-
-
-def _start_rss_watchdog(limit: int) -> None:
-    """Exit the process (status "out of memory") once its peak RSS passes ``limit``."""
-
-    def watch() -> None:
-        while (_peak_rss() or 0) <= limit:
-            time.sleep(_WATCH_INTERVAL)
-        os._exit(_EXIT_NO_MEMORY)
-
-    threading.Thread(target=watch, name="rss-watchdog", daemon=True).start()
-
-
-def _die_with_parent(parent_pid: int) -> None:
-    if sys.platform.startswith("linux"):
-        try:
-            import ctypes
-
-            ctypes.CDLL(None).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
-        except (ImportError, OSError, AttributeError):
-            pass
-    if os.getppid() != parent_pid:  # the parent died before we got here
-        os._exit(1)
 
 
 # ---- shared helpers -----------------------------------------------------------------------
@@ -263,7 +214,7 @@ def _describe(exc: BaseException) -> str:
 def _exit_text(code: int | None) -> str:
     if code is None:
         return "worker stopped responding"
-    if code == _EXIT_NO_MEMORY:
+    if code == EXIT_NO_MEMORY:
         return "worker ran out of memory"
     if code < 0:
         try:
@@ -299,31 +250,6 @@ class _Worker:
     def task(self) -> _Task | None:
         """The running task."""
         return self.tasks[0] if self.tasks else None
-
-
-@contextmanager
-def _main_left_out(*functions: Callable[..., Any] | None) -> Iterator[None]:
-    """Start processes without ``spawn`` importing ``__main__`` in them, unless one of ``functions`` lives there.
-
-    ``spawn`` passes the main module's name (from ``__spec__``) or path (``__file__``) to the new
-    process, which imports it as ``__mp_main__`` before unpickling what it was given. With
-    ``__spec__`` None and no ``__file__`` for the moment of the start it passes neither, as for an
-    interactive session.
-    """
-    main = sys.modules.get("__main__")
-    if main is None or any(f is not None and f.__module__ == "__main__" for f in functions):
-        yield
-        return
-    spec, had_file, file = getattr(main, "__spec__", None), hasattr(main, "__file__"), getattr(main, "__file__", None)
-    main.__spec__ = None
-    if had_file:
-        del main.__file__
-    try:
-        yield
-    finally:
-        main.__spec__ = spec
-        if had_file:
-            main.__file__ = file
 
 
 class WorkerPool:
@@ -540,7 +466,7 @@ class WorkerPool:
             return
         code = w.process.exitcode
         if w.task is not None:
-            self._fail(w, "out_of_memory" if code == _EXIT_NO_MEMORY else "crashed", _exit_text(code))
+            self._fail(w, "out_of_memory" if code == EXIT_NO_MEMORY else "crashed", _exit_text(code))
         elif not w.ready:
             self._start_failed(w, f"worker failed to start: {_exit_text(code)}")
         else:
@@ -623,7 +549,7 @@ class WorkerPool:
             name="verify-bench-worker",
             daemon=True,
         )
-        with _main_left_out(self._func, self._initializer):
+        with main_left_out(self._func, self._initializer):
             process.start()
         child_conn.close()
         self._workers.append(_Worker(process, parent_conn, time.monotonic() + STARTUP_TIMEOUT))
