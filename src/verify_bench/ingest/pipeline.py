@@ -124,8 +124,7 @@ IMPORT_CACHE_KIB = 16 * 1024
 def _page_cache(conn: sqlite3.Connection, kib: int) -> Iterator[None]:
     """``PRAGMA cache_size`` of ``conn`` at most ``kib`` KiB for the block, then as it was."""
     before = conn.execute("PRAGMA cache_size").fetchone()[0]
-    size = before * -1 if before < 0 else None  # a negative cache_size is in KiB, a positive one in pages
-    if size is None or size > kib:
+    if before >= 0 or -before > kib:  # a negative cache_size is in KiB, a positive one in pages
         conn.execute(f"PRAGMA cache_size = {-kib}")
         conn.execute("PRAGMA shrink_memory")  # give back what the larger cache held
     try:
