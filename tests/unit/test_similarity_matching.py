@@ -117,3 +117,65 @@ def test_part_hashes_keep_no_frame_times_unless_one_has_a_time():
     timed.add(_rows(parts[:5] + wholes[:5]), media)
     timed.add(_rows([("t", 4.0, "phash_v00", base[7]), ("t", 4.0, "phash", _random())]), {"t": "video"})
     assert np.isnan(timed._parts.view().ts[:5]).all() and timed._parts.view().ts[5] == 4.0
+
+
+def _reference_group(matcher: Matcher, found) -> list:
+    """Matcher._group as it was before it went through numpy: one Python step per hit (the oracle)."""
+    from collections import defaultdict
+
+    hits: dict = defaultdict(dict)
+    for pairs, left, right in found:
+        ia_all, ib_all = left.item[pairs.a], right.item[pairs.b]
+        other = ia_all != ib_all
+        columns = (ia_all[other], ib_all[other], left.ts[pairs.a][other], right.ts[pairs.b][other],
+                   left.algo[pairs.a][other], right.algo[pairs.b][other], pairs.distance[other])
+        for ia, ib, ta, tb, aa, ab, d in zip(*(c.tolist() for c in columns)):
+            if matcher._ids[ia] > matcher._ids[ib]:
+                ia, ib, ta, tb, aa, ab = ib, ia, tb, ta, ab, aa
+            key = (ta, tb, aa, ab)
+            per_pair = hits[(ia, ib)]
+            per_pair[key] = min(d, per_pair.get(key, 64))
+    matches = [matcher._match(ia, ib, f) for (ia, ib), f in hits.items()]
+    return [m for m in matches if m is not None]
+
+
+def test_grouping_hits_gives_what_one_step_per_hit_gave():
+    from verify_bench.similarity.index import Pairs
+    from verify_bench.similarity.matching import _Codes
+
+    rng = np.random.default_rng(11)
+    for case in range(300):
+        matcher = Matcher(8)
+        names = [f"{rng.integers(0, 10**6):06d}-{k}" for k in range(int(rng.integers(2, 9)))]
+        for name in names:
+            matcher._number(name)
+            matcher.media[name] = "video" if rng.random() < 0.25 else "image"
+            if matcher.media[name] == "video":
+                matcher._keyframes[matcher._number(name)] = int(rng.integers(1, 4))
+
+        def codes(n: int) -> _Codes:
+            item = rng.integers(0, len(names), n).astype(np.int32)
+            video = np.array([matcher.media[names[i]] == "video" for i in item])
+            ts = np.where(video, rng.integers(0, 4, n) * 2.0, np.nan)  # repeated frame times merge hits
+            return _Codes(np.zeros(n, np.uint64), item, ts, rng.integers(0, 6, n).astype(np.int8))
+
+        found = []
+        for _ in range(int(rng.integers(0, 4))):
+            left, right, n = codes(int(rng.integers(1, 12))), codes(int(rng.integers(1, 12))), int(rng.integers(0, 40))
+            pairs = Pairs(rng.integers(0, left.item.size, n), rng.integers(0, right.item.size, n),
+                          rng.integers(0, 4, n).astype(np.int8))  # few distances: many ties
+            found.append((pairs, left, right))
+        assert matcher._group(found) == _reference_group(matcher, found), case
+
+
+def test_copies_of_one_picture_match_pairwise_by_their_closest_hash():
+    base = _random()
+    entries = []
+    for n in range(6):  # six copies: every variant hash of each finds its counterparts in the others
+        entries += [(f"c{n}", None, "phash", _flip(base, n % 2)), (f"c{n}", None, "phash_flip", _random()),
+                    (f"c{n}", None, "phash_v00", _flip(base, 1)), (f"c{n}", None, "phash_trim", base)]
+    found = Matcher(8).add(_rows(entries), {f"c{n}": "image" for n in range(6)})
+    assert len(found) == 15 and all(m.kind == "image" and m.a < m.b for m in found)
+    odd = {f"c{n}" for n in (1, 3, 5)}  # one bit off the picture's hash, each a different bit
+    assert {(m.a, m.b): m.distance for m in found} == {
+        (m.a, m.b): int(m.a in odd and m.b in odd) for m in found}

@@ -13,7 +13,7 @@ from __future__ import annotations
 import dataclasses
 import math
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
 
@@ -197,21 +197,58 @@ class Matcher:
         return n
 
     def _group(self, found: list[tuple[Pairs, _Codes, _Codes]]) -> list[Match]:
-        """Hits (code of one side, code of the other, distance) -> matches per pair of items."""
+        """Hits (code of one side, code of the other, distance) -> matches per pair of items, in the order
+        each pair was first hit.
+
+        Two stills match by their closest hit (the first found among equals), which numpy picks for all
+        such pairs at once: copies of one picture meet in dozens of hits per pair (every variant finds
+        its counterpart), far too many for a Python loop over hits. Pairs with a video, whose evidence
+        is every frame hit, go through :meth:`_match`.
+        """
+        hit = [np.concatenate(c) for c in zip(*self._hits(found))] if found else []
+        if not hit or not hit[0].size:
+            return []
+        ia, ib, ta, tb, aa, ab, d = hit
+        # Each pair as (a, b) with a < b as text, as a Match has it.
+        items = np.unique(np.concatenate([ia, ib]))
+        ids = [self._ids[i] for i in items.tolist()]
+        rank = np.zeros(len(self._ids), dtype=np.int64)
+        rank[items] = np.argsort(np.argsort(np.array(ids)))
+        video = np.zeros(len(self._ids), dtype=bool)
+        video[items] = [self.media.get(i) == "video" for i in ids]
+        swap = rank[ia] > rank[ib]
+        ia, ib = np.where(swap, ib, ia), np.where(swap, ia, ib)
+        ta, tb = np.where(swap, tb, ta), np.where(swap, ta, tb)
+        aa, ab = np.where(swap, ab, aa), np.where(swap, aa, ab)
+        key = ia.astype(np.int64) * len(self._ids) + ib
+        keys, first = np.unique(key, return_index=True)
+        by_distance = np.lexsort((np.arange(key.size), d, key))  # per pair: closest first, then first found
+        closest = by_distance[np.flatnonzero(np.r_[True, np.diff(key[by_distance]) != 0])]
+        timed = video[ia] | video[ib] | ~np.isnan(ta) | ~np.isnan(tb)
+        stills_only = ~np.isin(keys, key[timed])
+        out: list[tuple[int, Match | None]] = []
+        best = closest[stills_only]
+        for at, a, b, x, y, dist in zip(first[stills_only].tolist(), ia[best].tolist(), ib[best].tolist(),
+                                        aa[best].tolist(), ab[best].tolist(), d[best].tolist()):
+            out.append((at, Match(self._ids[a], self._ids[b], "image", dist,
+                                  {"hashes": [MATCH_ALGOS[x], MATCH_ALGOS[y]], "distance": dist})))
+        with_video = np.isin(key, keys[~stills_only])
         hits: dict[tuple[int, int], dict[tuple[float, float, int, int], int]] = defaultdict(dict)
+        for a, b, x, y, u, v, dist in zip(*(c[with_video].tolist() for c in (ia, ib, ta, tb, aa, ab, d))):
+            per_pair = hits[(a, b)]
+            per_pair[(x, y, u, v)] = min(dist, per_pair.get((x, y, u, v), 64))
+        starts = dict(zip(keys[~stills_only].tolist(), first[~stills_only].tolist()))
+        out += [(starts[a * len(self._ids) + b], self._match(a, b, pair)) for (a, b), pair in hits.items()]
+        return [m for _, m in sorted(out, key=lambda x: x[0]) if m is not None]
+
+    @staticmethod
+    def _hits(found: list[tuple[Pairs, _Codes, _Codes]]) -> Iterator[tuple[np.ndarray, ...]]:
+        """Per list of hits: (item, item, time, time, algo, algo, distance) arrays of hits between two items."""
         for pairs, left, right in found:
-            ia_all, ib_all = left.item[pairs.a], right.item[pairs.b]
-            other = ia_all != ib_all
-            columns = (ia_all[other], ib_all[other], left.ts[pairs.a][other], right.ts[pairs.b][other],
-                       left.algo[pairs.a][other], right.algo[pairs.b][other], pairs.distance[other])
-            for ia, ib, ta, tb, aa, ab, d in zip(*(c.tolist() for c in columns)):
-                if self._ids[ia] > self._ids[ib]:
-                    ia, ib, ta, tb, aa, ab = ib, ia, tb, ta, ab, aa
-                key = (ta, tb, aa, ab)
-                per_pair = hits[(ia, ib)]
-                per_pair[key] = min(d, per_pair.get(key, 64))
-        matches = [self._match(ia, ib, found) for (ia, ib), found in hits.items()]
-        return [m for m in matches if m is not None]
+            ia, ib = left.item[pairs.a], right.item[pairs.b]
+            other = ia != ib
+            yield tuple(c[other] for c in (ia, ib, left.ts[pairs.a], right.ts[pairs.b], left.algo[pairs.a],
+                                           right.algo[pairs.b], pairs.distance))
 
     def _match(self, ia: int, ib: int, found: dict[tuple[float, float, int, int], int]) -> Match | None:
         a, b = self._ids[ia], self._ids[ib]
