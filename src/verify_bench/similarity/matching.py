@@ -224,15 +224,16 @@ class Matcher:
         keys, first = np.unique(key, return_index=True)
         by_distance = np.lexsort((np.arange(key.size), d, key))  # per pair: closest first, then first found
         closest = by_distance[np.flatnonzero(np.r_[True, np.diff(key[by_distance]) != 0])]
-        timed = video[ia] | video[ib] | ~np.isnan(ta) | ~np.isnan(tb)
-        stills_only = ~np.isin(keys, key[timed])
+        # Pairs with a video or a frame time among their hits (in practice, pairs with a video).
+        timed = np.unique(key[video[ia] | video[ib] | ~np.isnan(ta) | ~np.isnan(tb)])
+        stills_only = ~np.isin(keys, timed)
         out: list[tuple[int, Match | None]] = []
         best = closest[stills_only]
         for at, a, b, x, y, dist in zip(first[stills_only].tolist(), ia[best].tolist(), ib[best].tolist(),
                                         aa[best].tolist(), ab[best].tolist(), d[best].tolist()):
             out.append((at, Match(self._ids[a], self._ids[b], "image", dist,
                                   {"hashes": [MATCH_ALGOS[x], MATCH_ALGOS[y]], "distance": dist})))
-        with_video = np.isin(key, keys[~stills_only])
+        with_video = np.isin(key, timed)
         hits: dict[tuple[int, int], dict[tuple[float, float, int, int], int]] = defaultdict(dict)
         for a, b, x, y, u, v, dist in zip(*(c[with_video].tolist() for c in (ia, ib, ta, tb, aa, ab, d))):
             per_pair = hits[(a, b)]
