@@ -108,8 +108,8 @@ def floor(paths: list[Path], store: Path, steps: dict[str, float] | None = None)
     import exifread
     from PIL import Image
 
-    from verify_bench.media.hashing import fingerprint
-    from verify_bench.media.image import TRANSPOSE
+    from verify_bench.media.hashing import HASH_SHORT_SIDE, fingerprint
+    from verify_bench.media.image import THUMB_SIZE, TRANSPOSE
 
     store.mkdir(parents=True, exist_ok=True)
     log = sqlite3.connect(store / "log.sqlite", isolation_level=None)
@@ -139,7 +139,7 @@ def floor(paths: list[Path], store: Path, steps: dict[str, float] | None = None)
         orientation = img.getexif().get(0x0112)
         img.draft("RGB", project_scale(*img.size))
         img.load()
-        factor = min(max(img.size) // 320, min(img.size) // 256)
+        factor = min(max(img.size) // THUMB_SIZE, min(img.size) // HASH_SHORT_SIDE)
         if factor >= 2:
             img = img.reduce(factor)
         if orientation in TRANSPOSE:
@@ -147,7 +147,7 @@ def floor(paths: list[Path], store: Path, steps: dict[str, float] | None = None)
         clock.mark("decode")
         hashes, _ = fingerprint(img)
         clock.mark("pHash + dHash")
-        img.thumbnail((320, 320), Image.Resampling.BOX)
+        img.thumbnail((THUMB_SIZE, THUMB_SIZE), Image.Resampling.BOX)
         out = io.BytesIO()
         img.save(out, "JPEG", quality=85)
         clock.mark("thumbnail")
